@@ -1,0 +1,1 @@
+"""`Document` → `FileReport`: recognise claims, verify them, lint notation, report findings."""

@@ -1,0 +1,63 @@
+"""Claims: what one link of the text asserts (kind, sides, spans, context) — no verdict here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping
+
+from ..parsers.document import MathSpan
+from ..parsers.expr import Expr, NotationStyle
+from ..parsers.span import Span
+from .options import Layout
+
+
+class ClaimKind(str, Enum):
+    DERIVATIVE = "derivative"
+    EQUALITY = "equality"
+    DIFFERENTIAL = "differential"
+    INDEX = "index"
+    DISPLAY = "matrix-display"
+
+
+Shape = tuple[object, object]
+"""Symbolic shape ``(rows, cols)``; each dim an int or a size name such as ``"m"``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the document says around a claim: shapes, definitions, assumptions, readings."""
+
+    shapes: Mapping[str, Shape] = field(default_factory=dict)
+    """Symbol key → declared shape."""
+    definitions: Mapping[str, Expr] = field(default_factory=dict)
+    """Name key → its most recent definition (``f = ...``, ``D = BXC^T``)."""
+    assumptions: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Symbol key → {"symmetric", "spd", "diagonal", "orthogonal", "invertible", ...}."""
+    elementwise_functions: bool | None = None
+    """True/False when the document settles how ``\\log``/``\\exp`` of a matrix read."""
+    otimes: str | None = None
+    """``"kron"`` or ``"hadamard"`` when the document settles it."""
+    style: NotationStyle = field(default_factory=NotationStyle)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    kind: ClaimKind
+    lhs: Expr
+    rhs: Expr
+    span: Span
+    """The link ``lhs = rhs`` in the source."""
+    lhs_span: Span
+    rhs_span: Span
+    latex: str
+    """The LaTeX of the link as written (``lhs = rhs``)."""
+    layout: Layout
+    context: Context = field(default_factory=Context, compare=False)
+    math: MathSpan | None = field(default=None, compare=False, repr=False)
+    function: Expr | None = None
+    """For derivatives: the resolved scalar function f (definitions substituted)."""
+    variable: Expr | None = None
+    """For derivatives: the variable X."""
+    rhs_latex: str = ""
+    """The right-hand side's LaTeX as written (for term naming and `--fix`)."""

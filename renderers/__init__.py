@@ -1,0 +1,1 @@
+"""`FileReport`s (+ source text) → output strings: text, JSON, SARIF, GitHub, annotated documents."""
