@@ -25,6 +25,10 @@ class Reason(str, Enum):
     """No valid instance could be sampled (singular, non-positive under log...)."""
     DERIVATION = "derivation"
     """A derived answer failed its numeric check, so it is not shown."""
+    CONDITION = "condition"
+    """An equation the text states as a condition or assumption (``Q^TQ = I``), not an identity."""
+    REFUTED = "refuted"
+    """A guess the text itself goes on to refute."""
     INTERNAL = "internal"
 
 

@@ -1,0 +1,261 @@
+"""Recognise claims: turn parsed statements into the links a document asserts.
+
+Each link ``lhs = rhs`` of a chain is its own claim. Definitions, declarations, conditions
+(normal equations, stationarity ``... = 0``) and display/index statements are sorted out here;
+nothing is verified here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterator
+
+from ..parsers.document import Directive, Document, MathSpan
+from ..parsers.expr import (
+    Apply, Derivative, Differential, Entry, Expr, MatrixLiteral, Number, Query, Statement, Sum,
+    Symbol, Zero, walk,
+)
+from ..parsers.mathtex import MathParse
+from ..parsers.span import Span
+from .claims import Claim, ClaimKind
+from .context_build import DocumentFacts, substitute, symbol_key
+from .options import Layout
+
+
+class LinkRole(str, Enum):
+    CLAIM = "claim"
+    QUERY = "query"
+    """``\\frac{\\partial f}{\\partial X} = ?``: the author asks for the answer."""
+    DISPLAY = "display"
+    """``B = \\begin{bmatrix}...``: checked by the notation rules."""
+    SKIP = "skip"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSpan:
+    math: MathSpan
+    parse: MathParse
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    expr: Expr
+    span: Span
+    latex: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One ``lhs = rhs`` link of a chain, with where each side was written."""
+
+    lhs: Side
+    rhs: Side
+    relation: str
+    math: MathSpan
+    position: int
+    """0-based index of the link within its chain."""
+    offset: int
+    """Source offset of the right-hand side (the claim's place in document order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recognised:
+    claims: tuple[Claim, ...] = ()
+    displays: tuple[Link, ...] = ()
+    queries: tuple[Link, ...] = ()
+    skipped: tuple[tuple[Link, str], ...] = field(default=(), repr=False)
+    """Links deliberately not judged, with why (definition, condition...)."""
+
+
+def side_of(ps: ParsedSpan, expr: Expr, loc: tuple[int, int] | None, doc: Document) -> Side:
+    math = ps.math
+    if loc is None:
+        loc = expr.loc or (0, len(math.latex))
+    start, end = loc
+    while end > start and math.latex[end - 1].isspace():
+        end -= 1
+    while start < end and math.latex[start].isspace():
+        start += 1
+    return Side(expr, math.source_span(start, end, doc.lines), math.latex[start:end])
+
+
+def iter_links(doc: Document, parsed: list[ParsedSpan]) -> Iterator[Link]:
+    """Every relation link in document order; a statement that starts with a relation
+    continues the previous statement's last side (also across displays, as PDF-converted notes do)."""
+    previous: Side | None = None
+    for ps in parsed:
+        for stmt in ps.parse.statements:
+            sides: list[Side | None] = []
+            for i, expr in enumerate(stmt.sides):
+                if expr is None:
+                    sides.append(previous if i == 0 else None)
+                else:
+                    loc = stmt.side_locs[i] if i < len(stmt.side_locs) else None
+                    sides.append(side_of(ps, expr, loc, doc))
+            for i, rel in enumerate(stmt.relations):
+                if i + 1 >= len(sides):
+                    break
+                lhs, rhs = sides[i], sides[i + 1]
+                if lhs is None or rhs is None:
+                    continue
+                yield Link(lhs, rhs, rel, ps.math, i if stmt.sides[0] is not None else i + 1, rhs.span.start)
+            last = sides[-1] if sides else None
+            if last is not None:
+                previous = last
+
+
+def free_symbols(expr: Expr) -> frozenset[str]:
+    """Keys of the symbols of ``expr`` (bound sum indices excluded)."""
+    out: set[str] = set()
+    for node in walk(expr):
+        if isinstance(node, Symbol):
+            out.add(node.key)
+    return frozenset(out)
+
+
+def has(expr: Expr, kinds: tuple[type, ...]) -> bool:
+    return any(isinstance(n, kinds) for n in walk(expr))
+
+
+def is_zero(expr: Expr) -> bool:
+    return isinstance(expr, Zero) or (isinstance(expr, Number) and expr.value == 0)
+
+
+def has_index_notation(expr: Expr) -> bool:
+    for node in walk(expr):
+        if isinstance(node, (Sum, Entry)):
+            return True
+        if isinstance(node, Symbol) and node.subscript and _looks_like_indices(node.subscript):
+            return True
+        if isinstance(node, Derivative) and isinstance(node.wrt, Symbol) and node.wrt.subscript and _looks_like_indices(node.wrt.subscript):
+            return True
+    return False
+
+
+def _looks_like_indices(subscript: str) -> bool:
+    """``ij``, ``i,j``, ``qr``, ``k``: letters from the usual index alphabet (not ``1``, ``F``)."""
+    letters = [c for c in subscript if c not in ", {}"]
+    return bool(letters) and all(c in "ijklmnpqrstuvab" for c in letters) and len(letters) <= 3
+
+
+def derivative_variables(expr: Expr) -> frozenset[str]:
+    out: set[str] = set()
+    for node in walk(expr):
+        if isinstance(node, Derivative):
+            key = symbol_key(node.wrt)
+            if key:
+                out.add(key)
+        elif isinstance(node, Differential):
+            key = symbol_key(node.arg)
+            if key:
+                out.add(key)
+    return frozenset(out)
+
+
+def classify(link: Link, facts: DocumentFacts) -> tuple[LinkRole, ClaimKind | None, str]:
+    """What a link is: a claim of some kind, a query, a display to lint, or context (why)."""
+    lhs, rhs = link.lhs.expr, link.rhs.expr
+    if link.relation != "=":
+        return LinkRole.SKIP, None, f"relation {link.relation}"
+    if isinstance(rhs, MatrixLiteral) or isinstance(lhs, MatrixLiteral):
+        return LinkRole.DISPLAY, ClaimKind.DISPLAY, ""
+    if isinstance(rhs, Query) or isinstance(lhs, Query):
+        return LinkRole.QUERY, None, ""
+    if link.position == 0 and isinstance(lhs, (Symbol, Apply)) and symbol_key(lhs) is not None:
+        if not (isinstance(lhs, Symbol) and lhs.subscript and has_index_notation(rhs)):
+            return LinkRole.SKIP, None, "definition"
+    if has(lhs, (Differential,)) or has(rhs, (Differential,)):
+        return LinkRole.CLAIM, ClaimKind.DIFFERENTIAL, ""
+    if has_index_notation(lhs) or has_index_notation(rhs):
+        return LinkRole.CLAIM, ClaimKind.INDEX, ""
+    if is_zero(rhs) or is_zero(lhs):
+        return LinkRole.SKIP, None, "condition (= 0)"
+    if isinstance(lhs, Derivative) and lhs.expr is not None and not has(rhs, (Derivative,)):
+        return LinkRole.CLAIM, ClaimKind.DERIVATIVE, ""
+    if has(lhs, (Derivative,)) or has(rhs, (Derivative,)):
+        return LinkRole.CLAIM, ClaimKind.EQUALITY, ""
+    left, right = free_symbols(lhs), free_symbols(rhs)
+    if not (left <= right or right <= left):
+        return LinkRole.SKIP, None, "condition (the sides use different symbols)"
+    return LinkRole.CLAIM, ClaimKind.EQUALITY, ""
+
+
+def make_claim(link: Link, kind: ClaimKind, facts: DocumentFacts, forced: Layout | None) -> Claim:
+    ctx = facts.context_at(link.offset)
+    layout = facts.layout_at(link.offset, forced)
+    lhs, rhs = link.lhs.expr, link.rhs.expr
+    keep = derivative_variables(lhs) | derivative_variables(rhs)
+    definitions = dict(ctx.definitions)
+    function: Expr | None = None
+    variable: Expr | None = None
+    if kind is ClaimKind.DERIVATIVE and isinstance(lhs, Derivative) and lhs.expr is not None:
+        variable = lhs.wrt
+        function = substitute(lhs.expr, definitions, keep)
+    lhs_resolved = substitute(lhs, definitions, keep)
+    rhs_resolved = substitute(rhs, definitions, keep)
+    span = _join(link.lhs.span, link.rhs.span) if link.lhs.span.start <= link.rhs.span.start else link.rhs.span
+    return Claim(
+        kind=kind,
+        lhs=lhs_resolved,
+        rhs=rhs_resolved,
+        span=span,
+        lhs_span=link.lhs.span,
+        rhs_span=link.rhs.span,
+        latex=f"{link.lhs.latex} = {link.rhs.latex}",
+        layout=layout,
+        context=ctx,
+        math=link.math,
+        function=function,
+        variable=variable,
+        rhs_latex=link.rhs.latex,
+    )
+
+
+def _join(a: Span, b: Span) -> Span:
+    return Span(a.file, a.start, b.end, a.line, a.col, b.end_line, b.end_col)
+
+
+def recognise_claims(doc: Document, parsed: list[ParsedSpan], facts: DocumentFacts, forced: Layout | None) -> Recognised:
+    claims: list[Claim] = []
+    displays: list[Link] = []
+    queries: list[Link] = []
+    skipped: list[tuple[Link, str]] = []
+    for link in iter_links(doc, parsed):
+        role, kind, why = classify(link, facts)
+        if role is LinkRole.CLAIM and kind is not None:
+            claims.append(make_claim(link, kind, facts, forced))
+        elif role is LinkRole.DISPLAY:
+            displays.append(link)
+        elif role is LinkRole.QUERY:
+            queries.append(link)
+        else:
+            skipped.append((link, why))
+    return Recognised(tuple(claims), tuple(displays), tuple(queries), tuple(skipped))
+
+
+def suppressed_codes(math: MathSpan, directives: tuple[Directive, ...], doc: Document) -> frozenset[str] | None:
+    """Codes suppressed for ``math`` by an ``ignore`` directive on the line(s) just before it.
+
+    Returns None when nothing is suppressed, an empty set for "everything".
+    """
+    out: set[str] = set()
+    hit = False
+    for d in directives:
+        if d.action == "ignore":
+            if d.span.end <= math.span.start and 0 <= math.span.line - d.span.end_line <= 1 + _blank_lines_between(doc, d.span.end, math.span.start):
+                hit = True
+                if d.value:
+                    out.update(c.strip() for c in d.value.split(",") if c.strip())
+        elif d.action == "disable" and d.span.start <= math.span.start:
+            hit = True
+            if d.value:
+                out.update(c.strip() for c in d.value.split(",") if c.strip())
+    if not hit:
+        return None
+    return frozenset(out)
+
+
+def _blank_lines_between(doc: Document, start: int, end: int) -> int:
+    chunk = doc.text[start:end]
+    return sum(1 for line in chunk.split("\n")[1:-1] if not line.strip())

@@ -1,0 +1,118 @@
+"""Claim → `Verdict`: ask the numeric oracle, and derive the expected answer when wrong.
+
+The oracle is the arbiter; derivation only explains. numpy (oracle) is imported here lazily
+on the first claim, sympy (derivation) only when a derived answer is needed.
+"""
+
+from __future__ import annotations
+
+from ..parsers.expr import Apply, Derivative, Expr, Symbol, walk
+from .claims import Claim, ClaimKind, Context
+from .options import CheckOptions, Layout
+from .verdicts import Reason, Status, TermMatch, Verdict
+
+
+def undefined_function(expr: Expr, variables: frozenset[str] = frozenset()) -> str | None:
+    """The name of a function the document never defines (``\\partial f`` with no ``f = ...``)."""
+    for node in walk(expr):
+        if isinstance(node, Derivative) and node.expr is not None:
+            inner = node.expr
+            if isinstance(inner, Symbol) and inner.key not in variables:
+                return inner.key
+            if isinstance(inner, Apply):
+                return getattr(inner.func, "key", "f")
+        if isinstance(node, Apply):
+            return getattr(node.func, "key", "a function")
+    return None
+
+
+def verify_claim(claim: Claim, options: CheckOptions) -> Verdict:
+    """Decide one claim (no time bound here: the caller wraps it in the budget)."""
+    from . import oracle
+
+    try:
+        if claim.kind is ClaimKind.DERIVATIVE:
+            return _verify_derivative(claim, options, oracle)
+        if claim.kind is ClaimKind.DIFFERENTIAL:
+            check = oracle.check_differential(claim.lhs, claim.rhs, claim.context, options.seed)
+            return _equality_verdict(check)
+        if claim.kind is ClaimKind.INDEX:
+            from . import index_notation
+
+            check = index_notation.check_index_equality(claim.lhs, claim.rhs, claim.context, options.seed)
+            return _equality_verdict(check)
+        missing = undefined_function(claim.lhs) or undefined_function(claim.rhs)
+        if missing:
+            return Verdict.unsupported(Reason.UNDEFINED, f"`{missing}` is not defined in the document")
+        check = _check_equality(oracle, claim, options)
+        return _equality_verdict(check)
+    except oracle.Unsupported as exc:
+        return Verdict.unsupported(exc.reason, exc.detail)
+
+
+def _check_equality(oracle, claim: Claim, options: CheckOptions):  # type: ignore[no-untyped-def]
+    try:
+        return oracle.check_equality(claim.lhs, claim.rhs, claim.context, options.seed, layout=claim.layout)
+    except TypeError:
+        return oracle.check_equality(claim.lhs, claim.rhs, claim.context, options.seed)
+
+
+def _equality_verdict(check) -> Verdict:  # type: ignore[no-untyped-def]
+    if check.ok:
+        return Verdict(Status.VERIFIED, reading=getattr(check, "reading", None), detail=getattr(check, "detail", ""))
+    return Verdict(Status.WRONG, detail=getattr(check, "detail", ""))
+
+
+def _verify_derivative(claim: Claim, options: CheckOptions, oracle) -> Verdict:  # type: ignore[no-untyped-def]
+    assert claim.function is not None and claim.variable is not None
+    wrt_key = getattr(claim.variable, "key", None)
+    if isinstance(claim.function, Symbol) and claim.function.key != wrt_key:
+        return Verdict.unsupported(Reason.UNDEFINED, f"`{claim.function.key}` is not defined in the document")
+    missing = undefined_function(claim.function) or undefined_function(claim.rhs)
+    if missing:
+        return Verdict.unsupported(Reason.UNDEFINED, f"`{missing}` is not defined in the document")
+    check = oracle.check_gradient(claim.function, claim.variable, claim.rhs, claim.context, claim.layout, options.seed)
+    if check.ok:
+        return Verdict(Status.VERIFIED, reading=check.reading, detail=check.detail)
+    return Verdict(Status.WRONG, layout_mismatch=bool(check.transpose_ok), detail=check.detail)
+
+
+def with_expected(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:
+    """Add the derived right-hand side (and the term-by-term comparison) to a wrong derivative.
+
+    Any failure to derive leaves the verdict as it is: a wrong claim stays wrong, the
+    explanation is simply missing.
+    """
+    if claim.kind is not ClaimKind.DERIVATIVE or claim.function is None or claim.variable is None:
+        return verdict
+    derivation = derive_for(claim.function, claim.variable, claim.context, claim.layout, options)
+    if derivation is None:
+        return verdict
+    terms: tuple[TermMatch, ...] = ()
+    try:
+        from .terms import match_terms
+
+        terms = tuple(match_terms(claim.rhs, derivation.expr, claim.context, source=claim.rhs_latex, layout=claim.layout))
+    except Exception:  # noqa: BLE001 - term naming is an explanation, never the verdict
+        if options.strict:
+            raise
+    import dataclasses
+
+    return dataclasses.replace(verdict, expected=derivation.expr, expected_latex=derivation.latex, terms=terms,
+                               explanation=tuple(getattr(derivation, "steps", ())) if options.explain else verdict.explanation)
+
+
+def derive_for(function: Expr, variable: Expr, ctx: Context, layout: Layout, options: CheckOptions):  # type: ignore[no-untyped-def]
+    """The verified derivation of ∂function/∂variable, or None when it cannot be had."""
+    try:
+        from .derive import derive_gradient
+        from .oracle import Unsupported
+
+        try:
+            return derive_gradient(function, variable, ctx, layout)
+        except Unsupported:
+            return None
+    except Exception:  # noqa: BLE001 - see docstring
+        if options.strict:
+            raise
+        return None
