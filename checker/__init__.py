@@ -108,7 +108,7 @@ def judge_claims(doc: Document, recognised: Recognised, facts: DocumentFacts, ta
         verdict = _respect_refutation(doc, claim, verdict, facts)
         index = len(results)
         results.append(ClaimResult(claim, verdict))
-        findings.extend(claim_findings(index, claim, verdict))
+        findings.extend(claim_findings(doc, index, claim, verdict))
     return results, findings
 
 
@@ -167,7 +167,7 @@ def _respect_refutation(doc: Document, claim: Claim, verdict: Verdict, facts: Do
     return verdict
 
 
-def claim_findings(index: int, claim: Claim, verdict: Verdict) -> list[Finding]:
+def claim_findings(doc: Document, index: int, claim: Claim, verdict: Verdict) -> list[Finding]:
     if verdict.status is Status.UNSUPPORTED:
         if verdict.reason is Reason.SHAPE and _all_shapes_declared(claim):
             return [Finding(SHAPE_MISMATCH, claim.rhs_span, {"message": verdict.detail or "shapes do not conform"},
@@ -181,8 +181,26 @@ def claim_findings(index: int, claim: Claim, verdict: Verdict) -> list[Finding]:
         fix = Fix((Edit(claim.rhs_span, verdict.expected_latex),),
                   description=f"replace the right-hand side with {verdict.expected_latex}",
                   layout_only=rule is LAYOUT_MISMATCH)
-    return [Finding(rule, claim.rhs_span, {"message": message}, expected=verdict.expected_latex, fix=fix,
-                    claim_index=index)]
+    return [Finding(rule, _finding_span(doc, claim, verdict), {"message": message}, expected=verdict.expected_latex,
+                    fix=fix, claim_index=index)]
+
+
+def _finding_span(doc: Document, claim: Claim, verdict: Verdict) -> Span:
+    """The wrong term when exactly one term of a sum is wrong, else the right-hand side."""
+    wrong = [t for t in verdict.terms if not t.ok]
+    if len(wrong) != 1 or wrong[0].index < 1 or claim.math is None or claim.rhs_written is None:
+        return claim.rhs_span
+    from .terms import split_terms
+
+    terms = split_terms(claim.rhs_written)
+    if len(terms) < 2 or wrong[0].index > len(terms):
+        return claim.rhs_span
+    loc = terms[wrong[0].index - 1].loc
+    if loc is None:
+        return claim.rhs_span
+    span = claim.math.source_span(loc[0], loc[1], doc.lines)
+    return span if claim.rhs_span.start <= span.start <= claim.rhs_span.end else claim.rhs_span
+
 
 
 def _all_shapes_declared(claim: Claim) -> bool:
@@ -203,13 +221,20 @@ def _wrong_message(claim: Claim, verdict: Verdict) -> tuple[Rule, str]:
                 f"{claim.layout.value} layout (it is right in {other} layout){expected}"
             )
         terms = _describe_terms(verdict)
+        if terms:
+            return WRONG_DERIVATIVE, f"wrong derivative with respect to `{wrt}` ({claim.layout.value} layout): {terms}"
         return WRONG_DERIVATIVE, (
-            f"wrong derivative with respect to `{wrt}` ({claim.layout.value} layout): `{claim.rhs_latex}` "
-            f"does not match the true gradient at random instances{expected}{terms}"
+            f"wrong derivative with respect to `{wrt}` ({claim.layout.value} layout): `{_short(claim.rhs_latex)}` "
+            f"does not match the true gradient at random instances{expected}"
         )
     if claim.kind is ClaimKind.DIFFERENTIAL:
-        return WRONG_DIFFERENTIAL, f"wrong differential: `{claim.latex}` fails along random directions{expected}"
-    return WRONG_EQUALITY, f"`{claim.latex}` does not hold at random instances{expected}"
+        return WRONG_DIFFERENTIAL, f"wrong differential: `{_short(claim.latex)}` fails along random directions{expected}"
+    return WRONG_EQUALITY, f"`{_short(claim.latex)}` does not hold at random instances{expected}"
+
+
+def _short(latex: str, limit: int = 90) -> str:
+    flat = " ".join(latex.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _describe_terms(verdict: Verdict) -> str:
@@ -221,7 +246,7 @@ def _describe_terms(verdict: Verdict) -> str:
         text = describe_terms(verdict.terms)
     except Exception:  # noqa: BLE001 - wording only
         return ""
-    return f"; {text}" if text else ""
+    return text
 
 
 def _latex_of(expr: object) -> str:

@@ -61,3 +61,5 @@ class Claim:
     """For derivatives: the variable X."""
     rhs_latex: str = ""
     """The right-hand side's LaTeX as written (for term naming and `--fix`)."""
+    rhs_written: Expr | None = field(default=None, compare=False, repr=False)
+    """The right-hand side before definitions were substituted (its locs point into `math`)."""

@@ -51,6 +51,9 @@ class DocumentFacts:
     style: NotationStyle = field(default_factory=NotationStyle)
     stationary_offsets: list[int] = field(default_factory=list)
     refute_offsets: list[int] = field(default_factory=list)
+    display_starts: list[int] = field(default_factory=list)
+    """Source offsets of display math: a definition written after a claim ("where $D = ...$")
+    reaches back only over prose, never across another display."""
 
     def layout_at(self, offset: int, forced: Layout | None) -> Layout:
         """Caller's layout, else the latest declaration before ``offset`` (directives first),
@@ -65,10 +68,19 @@ class DocumentFacts:
             return (before[-1] if before else marks[0]).layout
         return Layout.DENOMINATOR
 
+    def _reaches_back(self, definition_offset: int, claim_offset: int) -> bool:
+        """A later definition applies to a claim when only prose separates them."""
+        from bisect import bisect_right
+
+        i = bisect_right(self.display_starts, claim_offset)
+        return i >= len(self.display_starts) or self.display_starts[i] >= definition_offset
+
     def context_at(self, offset: int) -> Context:
         """The context in force at ``offset``: definitions resolved (most recent before wins)."""
         chosen: dict[str, Definition] = {}
         for d in self.definitions:
+            if d.offset > offset and not self._reaches_back(d.offset, offset):
+                continue
             current = chosen.get(d.key)
             if current is None:
                 chosen[d.key] = d
@@ -167,6 +179,7 @@ def build_facts(
     facts.layouts.sort(key=lambda m: m.offset)
     facts.definitions.sort(key=lambda d: d.offset)
     facts.style = _dominant_style(list(styles))
+    facts.display_starts = sorted(m.span.start for m in doc.math if m.display)
     return facts
 
 

@@ -7,13 +7,14 @@ nothing is verified here.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterator
 
 from ..parsers.document import Directive, Document, MathSpan
 from ..parsers.expr import (
-    Apply, Derivative, Differential, Entry, Expr, MatrixLiteral, Number, Query, Statement, Sum,
+    Add, Apply, Derivative, Differential, Entry, Expr, MatrixLiteral, Number, Query, Statement, Sum,
     Symbol, Zero, walk,
 )
 from ..parsers.mathtex import MathParse
@@ -80,12 +81,59 @@ def side_of(ps: ParsedSpan, expr: Expr, loc: tuple[int, int] | None, doc: Docume
     return Side(expr, math.source_span(start, end, doc.lines), math.latex[start:end])
 
 
+CONTINUATION_NOISE = ("&", "\\quad", "\\qquad", "\\;", "\\,", "\\:", "\\!", "\\ ", "~", "{}")
+
+
+def _continues_sum(latex: str, stmt: Statement) -> bool:
+    """A row with no relation that starts with ``+``/``-`` (after ``&\\quad``) continues the
+    previous row's last side: a long sum broken over lines."""
+    if stmt.relations or len(stmt.sides) != 1 or stmt.sides[0] is None:
+        return False
+    text = latex[stmt.loc[0]:stmt.loc[1]].lstrip()
+    changed = True
+    while changed:
+        changed = False
+        for noise in CONTINUATION_NOISE:
+            if text.startswith(noise):
+                text = text[len(noise):].lstrip()
+                changed = True
+    return text[:1] in ("+", "-")
+
+
+def _terms(expr: Expr) -> tuple[Expr, ...]:
+    return expr.args if isinstance(expr, Add) else (expr,)
+
+
+def merge_continued_rows(latex: str, statements: tuple[Statement, ...]) -> list[Statement]:
+    """Join rows that continue a sum from the row above into that row's last side."""
+    out: list[Statement] = []
+    for stmt in statements:
+        previous = out[-1] if out else None
+        if previous is not None and previous.sides and previous.sides[-1] is not None and _continues_sum(latex, stmt):
+            last = previous.sides[-1]
+            row = stmt.sides[0]
+            assert row is not None
+            last_loc = previous.side_locs[-1] or last.loc or previous.loc
+            row_loc = stmt.side_locs[0] or row.loc or stmt.loc
+            loc = (last_loc[0], row_loc[1])
+            merged = Add(_terms(last) + _terms(row), loc=loc)
+            out[-1] = dataclasses.replace(
+                previous,
+                sides=previous.sides[:-1] + (merged,),
+                side_locs=previous.side_locs[:-1] + (loc,),
+                loc=(previous.loc[0], stmt.loc[1]),
+            )
+            continue
+        out.append(stmt)
+    return out
+
+
 def iter_links(doc: Document, parsed: list[ParsedSpan]) -> Iterator[Link]:
     """Every relation link in document order; a statement that starts with a relation
     continues the previous statement's last side (also across displays, as PDF-converted notes do)."""
     previous: Side | None = None
     for ps in parsed:
-        for stmt in ps.parse.statements:
+        for stmt in merge_continued_rows(ps.math.latex, ps.parse.statements):
             sides: list[Side | None] = []
             for i, expr in enumerate(stmt.sides):
                 if expr is None:
@@ -209,6 +257,7 @@ def make_claim(link: Link, kind: ClaimKind, facts: DocumentFacts, forced: Layout
         function=function,
         variable=variable,
         rhs_latex=link.rhs.latex,
+        rhs_written=rhs,
     )
 
 

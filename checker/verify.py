@@ -92,7 +92,11 @@ def with_expected(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verd
     try:
         from .terms import match_terms
 
-        terms = tuple(match_terms(claim.rhs, derivation.expr, claim.context, source=claim.rhs_latex, layout=claim.layout))
+        source = None
+        if claim.math is not None and claim.rhs.loc is not None:
+            source = claim.math.latex[claim.rhs.loc[0]:]
+        terms = tuple(match_terms(claim.rhs, derivation.expr, claim.context, source=source, layout=claim.layout,
+                                  seed=options.seed))
     except Exception:  # noqa: BLE001 - term naming is an explanation, never the verdict
         if options.strict:
             raise

@@ -32,10 +32,11 @@ class Expr:
     def children(self) -> tuple["Expr", ...]:
         """Direct sub-expressions, in source order (the one traversal every operation uses)."""
         out: list[Expr] = []
-        for f in fields(self):
-            if f.name in ("loc", "note"):
-                continue
-            value = getattr(self, f.name)
+        names = _CHILD_FIELDS.get(type(self))
+        if names is None:  # cached per class: `fields()` per node dominated every traversal
+            names = _CHILD_FIELDS[type(self)] = tuple(f.name for f in fields(self) if f.name not in ("loc", "note"))
+        for name in names:
+            value = getattr(self, name)
             if isinstance(value, Expr):
                 out.append(value)
             elif isinstance(value, tuple):
@@ -45,6 +46,10 @@ class Expr:
                     elif isinstance(item, tuple):  # MatrixLiteral rows
                         out.extend(x for x in item if isinstance(x, Expr))
         return tuple(out)
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Expr subclass → names of its fields that may hold sub-expressions (all but ``loc``/``note``)."""
 
 
 def walk(expr: Expr) -> Iterator[Expr]:

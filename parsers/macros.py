@@ -135,7 +135,7 @@ def read_definition(text: str, pos: int) -> tuple[Macro | None, int]:
     past the definition, so a scanner can skip it either way.
 
     >>> read_definition(r"\\newcommand{\\tr}{\\operatorname{tr}} x", 0)
-    (Macro(name='\\\\tr', nargs=0, body='\\\\operatorname{tr}', default=None), 34)
+    (Macro(name='\\\\tr', nargs=0, body='\\\\operatorname{tr}', default=None), 35)
     """
     match = _CONTROL.match(text, pos)
     if not match:
@@ -253,8 +253,8 @@ def expand(latex: str, offsets: Sequence[int], macros: Mapping[str, Macro]) -> t
     Returns the expanded text and its offset map (same length). Never raises.
 
     >>> m = {"\\\\T": Macro("\\\\T", 1, "#1^{\\\\top}")}
-    >>> expand("\\\\T{A}B", [10, 11, 12, 13, 14, 15, 16], m)
-    ('A^{\\\\top}B', [13, 10, 11, 11, 11, 11, 11, 11, 16])
+    >>> expand("\\\\T{A}B", [10, 11, 12, 13, 14, 15], m)
+    ('A^{\\\\top}B', [13, 11, 11, 11, 11, 11, 11, 11, 15])
     """
     offs = list(offsets)
     if not macros or "\\" not in latex:

@@ -45,33 +45,30 @@ def blank_ranges(chars: list[str], ranges: Sequence[tuple[int, int]]) -> None:
                 chars[i] = " "
 
 
+_BACKSLASH_RUN = re.compile(r"\\+")
+
+
 def _unescape_markdown(text: str, offs: list[int]) -> tuple[str, list[int]]:
     """``\\_`` → ``_`` and a run of exactly four backslashes → two (kramdown/GFM escaping in math)."""
-    if "\\" not in text:
+    drops: list[int] = []  # indices of characters to delete
+    for run in _BACKSLASH_RUN.finditer(text):
+        a, b = run.span()
+        if b - a == 4:
+            drops.extend((a + 1, a + 3))
+        elif (b - a) % 2 == 1 and text.startswith("_", b):
+            drops.append(a)
+    if not drops:
         return text, offs
-    out: list[str] = []
-    out_offs: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i] != "\\":
-            out.append(text[i])
-            out_offs.append(offs[i])
-            i += 1
-            continue
-        j = i
-        while j < n and text[j] == "\\":
-            j += 1
-        run = j - i
-        keep = list(range(i, j))
-        if run == 4:
-            keep = [i, i + 2]
-        elif run % 2 == 1 and j < n and text[j] == "_":
-            keep = keep[1:]
-        for k in keep:
-            out.append("\\")
-            out_offs.append(offs[k])
-        i = j
-    return "".join(out), out_offs
+    keep_text: list[str] = []
+    keep_offs: list[int] = []
+    pos = 0
+    for i in drops:
+        keep_text.append(text[pos:i])
+        keep_offs.extend(offs[pos:i])
+        pos = i + 1
+    keep_text.append(text[pos:])
+    keep_offs.extend(offs[pos:])
+    return "".join(keep_text), keep_offs
 
 
 def _blank_comments(chars: list[str]) -> None:

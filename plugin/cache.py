@@ -20,7 +20,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import tempfile
 from dataclasses import fields, replace
 from enum import Enum
 from functools import lru_cache
@@ -129,6 +128,8 @@ class Store:
         """Store ``data`` (JSON-able) under ``key``; False (and the cache off) when that fails."""
         if not self.enabled:
             return False
+        import tempfile
+
         entry = self._entry(key)
         try:
             self._prepare()

@@ -300,11 +300,12 @@ def load_config(
     :param config_file: read this TOML file instead of looking for ``pyproject.toml``.
     :raises ConfigError: broken or invalid configuration file (exit status 2).
     """
+    source: Path | None
     if config_file is not None:
-        source: Path | None = Path(cwd or os.getcwd(), config_file).resolve()
-        if not source.is_file():
+        explicit = Path(cwd or os.getcwd(), config_file).resolve()
+        if not explicit.is_file():
             raise ConfigError("no such configuration file", str(config_file))
-        root = source.parent
+        source, root = explicit, explicit.parent
     else:
         root = find_project_root(paths, cwd)
         candidate = root / "pyproject.toml"

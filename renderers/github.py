@@ -8,7 +8,7 @@ columns of an annotation that spans several lines.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..checker.findings import FileReport, Finding
 from ..checker.rules import Severity

@@ -19,7 +19,8 @@ its findings are left out, as in every renderer (see `renderers.summary`).
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from ..checker.findings import ClaimResult, FileReport, Finding
 from .summary import as_reports, ordered_claims, sorted_reports, summarise, visible_findings

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from ..checker.findings import FileReport, Finding

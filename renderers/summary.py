@@ -12,7 +12,7 @@ status the CLI derives from them).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..checker.findings import ClaimResult, FileReport, Finding
 from ..checker.rules import Severity
@@ -74,8 +74,8 @@ class Summary:
     warnings: int = 0
     infos: int = 0
 
-    def __add__(self, other: "Summary") -> "Summary":
-        return Summary(*(a + b for a, b in zip(_values(self), _values(other))))
+    def __add__(self, other: Summary) -> Summary:
+        return Summary(*(a + b for a, b in zip(_values(self), _values(other), strict=True)))
 
 
 def _values(summary: Summary) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ Colour (ANSI) only when the caller asks for it: the CLI passes ``color=True`` on
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..checker.findings import ClaimResult, FileReport, Finding
 from ..checker.rules import Severity

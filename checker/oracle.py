@@ -1,0 +1,566 @@
+"""The numeric oracle, the arbiter of truth: gradient, equality and differential claims at random instances.
+
+A gradient claim ``∂f/∂X = G`` is right iff ``⟨G, D⟩ = Im f(X + ihD)/h`` for random directions
+``D`` (DESIGN.md, "How truth is decided"): the directions form one batch, so a check costs one
+complex evaluation of ``f`` and one real evaluation of ``G`` per instance. Equalities are
+compared entry by entry; ``d(·)`` is the derivative along one random direction per variable.
+Checks run at ≥ 2 independent instances with different, non-square sizes where the shapes
+allow (`instances.py`), under every plausible reading of ambiguous notation (a claim that holds
+under one reading is right, and says which).
+
+Verdicts are conservative. Per sample the relative error is measured against the magnitudes the
+evaluation met (so rounding after cancellation is not a difference): ≤ 1e-7 agrees, ≥ 1e-4
+disagrees, anything between is inconclusive. A claim is wrong only if it disagrees at two or more
+instances (more instances are drawn when the first ones are mixed); otherwise it is
+`Unsupported` (reason: domain), never wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from itertools import product
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from ..parsers.expr import Derivative, Differential, Expr, Func, Kron, Norm, Number, Symbol, Transpose, Zero, walk
+from .claims import Context
+from .evaluate import (
+    H, MATRIX_FUNCTIONS, DomainError, EvalStats, EvaluationError, ReadingError, Readings, evaluate, np,
+)
+from .instances import (
+    ATTEMPTS, Instance, Prepared, Sampler, Unsupported, evaluate_at, free_keys, infer, prepare,
+    sample_instances, true_gradient,
+)
+from .options import Layout
+from .shapes import ShapeEnv, describe
+from .verdicts import Reason
+
+Array = Any
+
+PASS = 1e-7
+"""Relative error at or below which a sample agrees (rounding at condition ≤ 1e8 stays far below)."""
+FAIL = 1e-4
+"""Relative error at or above which a sample decisively disagrees."""
+DIRECTIONS = 3
+"""Random directions per instance (one batched evaluation)."""
+EXTRA_INSTANCES = 2
+"""Further instances drawn when the first ones do not agree with each other."""
+DOMAIN_SKIPS = 4
+"""Further instances (other sizes) tried when one has no sample inside the domain (``XᵀAX``
+is singular when X has more columns than rows)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GradientCheck:
+    ok: bool
+    transpose_ok: bool
+    """Wrong as stated, but its transpose is right (a layout finding)."""
+    reading: str | None
+    """The reading that verified it, when the notation was ambiguous."""
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class EqualityCheck:
+    ok: bool
+    reading: str | None
+    detail: str
+    transpose_ok: bool = False
+    """Wrong as stated but right transposed; only looked at when a side holds a derivative."""
+
+
+# --- per-sample comparison --------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Tally:
+    passed: int = 0
+    failed: int = 0
+    unclear: int = 0
+    worst: float = 0.0
+
+    def add(self, outcome: str, rel: float) -> None:
+        if outcome == "pass":
+            self.passed += 1
+        elif outcome == "fail":
+            self.failed += 1
+            self.worst = max(self.worst, rel)
+        else:
+            self.unclear += 1
+
+    def all_pass(self, at_least: int) -> bool:
+        return self.passed >= at_least and self.failed == 0 and self.unclear == 0
+
+    def settled(self) -> bool:
+        return (self.failed == 0 and self.unclear == 0) or self.failed >= 2
+
+
+def _classify(err: Array, fast_scale: Array, slow_scale: Callable[[], Array] | None) -> tuple[str, float]:
+    """pass / fail / unclear for a batch of errors; ``slow_scale`` adds the magnitudes met."""
+    rel = err / np.maximum(fast_scale, 1e-300)
+    if np.all((err == 0) | (rel <= PASS)):
+        return "pass", float(rel.max(initial=0.0))
+    scale = fast_scale + (slow_scale() if slow_scale is not None else 0.0)
+    rel = np.where(err == 0, 0.0, err / np.maximum(scale, 1e-300))
+    worst = float(rel.max(initial=0.0))
+    if worst <= PASS:
+        return "pass", worst
+    if worst >= FAIL:
+        return "fail", worst
+    return "unclear", worst
+
+
+# --- the decision over readings and instances -------------------------------------------------
+
+Probe = Callable[[Instance, Readings, Sampler], dict[tuple[str, str], tuple[str, float]]]
+"""One instance → {(variant, orientation): (outcome, relative error)}; orientation "as" or "T"."""
+
+
+@dataclass(slots=True)
+class _Decision:
+    ok: bool
+    transpose_ok: bool
+    reading: str | None
+    detail: str
+
+
+def _decide(
+    readings: list[tuple[Readings, str | None]],
+    sampler_for: Callable[[Readings], Sampler],
+    probe: Probe,
+    count: int,
+    describe_sizes: Callable[[list[Instance]], str],
+) -> _Decision:
+    undecided: list[str] = []
+    applicable = 0
+    wrong_detail = ""
+    transposed: _Decision | None = None
+    for reading, label in readings:
+        sampler = sampler_for(reading)
+        tallies: dict[tuple[str, str], _Tally] = {}
+        used: list[Instance] = []
+        inapplicable = False
+        for k in range(count + EXTRA_INSTANCES + DOMAIN_SKIPS):
+            if len(used) >= count and all(t.settled() for t in tallies.values()):
+                break
+            if k >= count + EXTRA_INSTANCES and len(used) >= count:
+                break
+            try:
+                inst, outcomes = _probe_instance(sampler, k, reading, probe)
+            except ReadingError:
+                inapplicable = True
+                break
+            if inst is None:  # no sample of these sizes inside the domain: try other sizes
+                continue
+            used.append(inst)
+            for combo, (outcome, rel) in outcomes.items():
+                tallies.setdefault(combo, _Tally()).add(outcome, rel)
+            if len(used) >= count and any(t.all_pass(count) for (v, o), t in tallies.items() if o == "as"):
+                break
+        if inapplicable:
+            continue
+        applicable += 1
+        n = len(used)
+        for (variant, orientation), t in tallies.items():
+            if orientation == "as" and t.all_pass(max(count, 2)) and n == t.passed:
+                name = "; ".join(x for x in (label, variant or None) if x) or None
+                return _Decision(True, False, name, f"holds at {n} random instances ({describe_sizes(used)})")
+        stated = [t for (v, o), t in tallies.items() if o == "as"]
+        if n < count or not stated or not all(t.failed >= 2 for t in stated):
+            undecided.append(label or "")
+            continue
+        worst = max(t.worst for t in stated)
+        wrong_detail = wrong_detail or (f"differs by {worst:.2g} (relative) at {max(t.failed for t in stated)} "
+                                        f"of {n} random instances ({describe_sizes(used)})")
+        for (variant, orientation), t in tallies.items():
+            if orientation == "T" and t.all_pass(max(count, 2)) and transposed is None:
+                name = "; ".join(x for x in (label, variant or None) if x) or None
+                transposed = _Decision(False, True, name, f"right only when transposed ({describe_sizes(used)})")
+    if applicable == 0:
+        raise Unsupported(Reason.NOT_SUPPORTED, "no reading of the notation can be evaluated here")
+    if undecided:
+        raise Unsupported(Reason.DOMAIN, "numerically inconclusive: no decisive, well-conditioned instances")
+    if transposed is not None:
+        return transposed
+    return _Decision(False, False, None, wrong_detail)
+
+
+def _probe_instance(sampler: Sampler, k: int, reading: Readings,
+                    probe: Probe) -> tuple[Instance | None, dict[tuple[str, str], tuple[str, float]]]:
+    for attempt in range(len(ATTEMPTS)):
+        inst = sampler.instance(k, attempt)
+        try:
+            return inst, probe(inst, reading, sampler)
+        except DomainError:
+            continue
+        except ReadingError:
+            raise
+        except EvaluationError as exc:
+            raise Unsupported(Reason.NOT_SUPPORTED, str(exc)) from None
+    return None, {}
+
+
+def _sizes_text(key: str | None) -> Callable[[list[Instance]], str]:
+    def text(used: list[Instance]) -> str:
+        if key is not None:
+            return f"{key}: " + ", ".join("×".join(map(str, i.shapes.get(key, (1, 1)))) for i in used)
+        parts = []
+        for i in used:
+            sizes = ", ".join(f"{k}={v}" for k, v in i.sizes.items() if not k.startswith("#"))
+            parts.append(sizes or "×".join(str(v) for v in i.sizes.values()) or "scalars")
+        return "; ".join(parts)
+    return text
+
+
+# --- readings ---------------------------------------------------------------------------------
+
+def reading_options(nodes: Iterable[Expr], env: ShapeEnv, ctx: Context) -> list[tuple[Readings, str | None]]:
+    """The readings to try, the document's (or the most common) first, each with a label when the
+    notation present is ambiguous (``\\log`` of a matrix, ``\\otimes``, ``\\|M\\|_2``).
+
+    :param nodes: every node of the claim's trees (`Prepared.nodes`).
+    """
+    funcs: dict[str, None] = {}
+    has_kron = False
+    norms: dict[str, None] = {}
+    for node in nodes:
+        if isinstance(node, Func) and node.elementwise is None and node.name in MATRIX_FUNCTIONS:
+            shape = env.nodes.get(id(node.arg))
+            if shape is not None and shape[0] == shape[1] and shape[0] != 1:  # square: both readings apply
+                funcs.setdefault(node.name, None)
+        elif isinstance(node, Kron):
+            has_kron = True
+        elif isinstance(node, Norm) and (node.sub or "").strip("{} ") in ("", "2"):
+            shape = env.nodes.get(id(node.arg))
+            if shape is not None and 1 not in shape:
+                norms.setdefault((node.sub or "").strip("{} "), None)
+    axes: list[list[tuple[dict[str, Any], str]]] = []
+    if funcs and ctx.elementwise_functions is None:
+        names = ", ".join(f"\\{n}" for n in funcs)
+        axes.append([({"elementwise": True}, f"{names} read entrywise"),
+                     ({"elementwise": False}, f"{names} read as a matrix function")])
+    if has_kron and ctx.otimes is None:
+        axes.append([({"otimes": "kron"}, "\\otimes read as the Kronecker product"),
+                     ({"otimes": "hadamard"}, "\\otimes read entrywise (Hadamard)")])
+    norm2 = getattr(ctx, "norm2", None)
+    if "2" in norms and norm2 is None:
+        axes.append([({"norm2": "spectral"}, "\\|\\cdot\\|_2 read as the spectral norm"),
+                     ({"norm2": "frobenius"}, "\\|\\cdot\\|_2 read as the Frobenius norm")])
+    if "" in norms:
+        axes.append([({"norm_plain": "frobenius"}, "\\|\\cdot\\| read as the Frobenius norm"),
+                     ({"norm_plain": "spectral"}, "\\|\\cdot\\| read as the spectral norm")])
+    base = Readings(
+        elementwise=True if ctx.elementwise_functions is None else bool(ctx.elementwise_functions),
+        otimes=ctx.otimes or "kron",
+        norm2=norm2 or "spectral",
+    )
+    out: list[tuple[Readings, str | None]] = []
+    for combo in product(*axes):
+        changes: dict[str, Any] = {}
+        for c, _ in combo:
+            changes.update(c)
+        out.append((dataclasses.replace(base, **changes), "; ".join(t for _, t in combo) or None))
+    return out
+
+
+def _samplers(prepared: Prepared, ctx: Context, seed: int,
+              env_for: Callable[[str], ShapeEnv]) -> Callable[[Readings], Sampler]:
+    cache: dict[str, Sampler] = {}
+
+    def get(reading: Readings) -> Sampler:
+        if reading.otimes not in cache:
+            cache[reading.otimes] = Sampler(prepared, env_for(reading.otimes), ctx, seed)
+        return cache[reading.otimes]
+    return get
+
+
+def _envs(make: Callable[[str], ShapeEnv]) -> Callable[[str], ShapeEnv]:
+    cache: dict[str, ShapeEnv] = {}
+
+    def get(otimes: str) -> ShapeEnv:
+        if otimes not in cache:
+            cache[otimes] = make(otimes)
+        return cache[otimes]
+    return get
+
+
+def _is_zero(e: Expr) -> bool:
+    return isinstance(e, Zero) or (isinstance(e, Number) and e.value == 0)
+
+
+def _norms(a: Array) -> Array:
+    """Frobenius norm over the trailing two axes (real arrays)."""
+    return np.sqrt((a * a).sum(axis=(-2, -1)))
+
+
+# --- gradients ----------------------------------------------------------------------------------
+
+def check_gradient(f: Expr, wrt: Expr, claimed: Expr, ctx: Context, layout: Layout = Layout.DENOMINATOR,
+                   seed: int = 0, *, count: int = 2) -> GradientCheck:
+    """Is ``claimed`` the derivative of ``f`` with respect to ``wrt`` under ``layout``?
+
+    ``f`` is a scalar (gradient), or a column vector with ``wrt`` a column vector (Jacobian), or
+    anything with ``wrt`` a scalar. Under numerator layout the claim must be the transpose of the
+    denominator-layout gradient; a symmetric truth passes both. ``transpose_ok`` means wrong as
+    stated but right transposed. For ``wrt`` assumed symmetric, the unconstrained gradient ``G``,
+    the symmetric-matrix form ``G + Gᵀ − I∘G`` and ``(G + Gᵀ)/2`` are all accepted.
+
+    :raises Unsupported: shape contradiction (reason shape), undefined names, no valid sample.
+    """
+    if isinstance(wrt, Transpose):
+        return check_gradient(f, wrt.arg, Transpose(claimed), ctx, layout, seed, count=count)
+    if not isinstance(wrt, Symbol):
+        raise Unsupported(Reason.NOT_SUPPORTED, f"derivative with respect to {describe(wrt)}", wrt.loc)
+    key = wrt.key
+    prepared = prepare([f, claimed, wrt], ctx, keep=(key,))
+    f, claimed, _ = prepared.exprs
+    if isinstance(f, Symbol) and f.key != key:
+        raise Unsupported(Reason.UNDEFINED, f"`{f.key}` is not defined in the document", f.loc)
+    if key not in prepared.expr_keys[0]:
+        raise Unsupported(Reason.UNDEFINED, f"{describe(f)} does not depend on {key} as written", f.loc)
+    exprs = (f, claimed, wrt)
+    env_for = _envs(lambda otimes: _gradient_env(f, wrt, claimed, ctx, layout, otimes))
+    readings = reading_options(prepared.nodes, env_for(ctx.otimes or "kron"), ctx)
+    symmetric = bool({"symmetric", "spd"} & {a.lower() for a in ctx.assumptions.get(key, ())})
+    probe = _gradient_probe(f, key, claimed, layout, symmetric)
+    d = _decide(readings, _samplers(prepared, ctx, seed, env_for), probe, count, _sizes_text(key))
+    return GradientCheck(d.ok, d.transpose_ok, d.reading, d.detail)
+
+
+def _gradient_env(f: Expr, wrt: Symbol, claimed: Expr, ctx: Context, layout: Layout, otimes: str) -> ShapeEnv:
+    """Shapes with the claim tied to the derivative's shape: under ``layout`` if it can be, else under
+    the other layout (then only the transposed claim can be right). A tie that only works by
+    shrinking a vector or matrix to size 1 does not count."""
+    exprs = (f, claimed, wrt)
+    other = Layout.NUMERATOR if layout is Layout.DENOMINATOR else Layout.DENOMINATOR
+    found: list[ShapeEnv] = []
+    for lay in (layout, other):
+        try:
+            env = infer(exprs, ctx, pairs=((claimed, Derivative(f, wrt)),), layout=lay, otimes=otimes)
+        except Unsupported:
+            continue
+        if env.degenerate == 0:
+            return env
+        found.append(env)
+    env = infer(exprs, ctx, otimes=otimes)  # raises if f or the claim is ill-shaped by itself
+    if found and found[0].degenerate <= env.degenerate:
+        return found[0]
+    raise Unsupported(Reason.SHAPE, f"{describe(claimed)} has shape {_fmt(env, claimed)}, which cannot be the "
+                                    f"derivative by {wrt.key} ({_fmt(env, wrt)}) in either layout", claimed.loc)
+
+
+def _fmt(env: ShapeEnv, e: Expr) -> str:
+    from .shapes import format_shape
+
+    shape = env.nodes.get(id(e))
+    return "?" if shape is None else format_shape(shape)
+
+
+def _gradient_probe(f: Expr, key: str, claimed: Expr, layout: Layout, symmetric: bool) -> Probe:
+    zero_claim = _is_zero(claimed)
+
+    def probe(inst: Instance, reading: Readings, sampler: Sampler) -> dict[tuple[str, str], tuple[str, float]]:
+        x = inst.values[key]
+        r, c = x.shape
+        leaf = inst.leaf_shapes
+        g = evaluate(claimed, inst.values, reading, leaf_shapes=leaf, layout=layout)
+        if g.dtype.kind == "c":
+            g = g.real
+        n = DIRECTIONS
+        base = sampler.rng.standard_normal((n, r, c))
+        variants: list[tuple[str, Array]] = [("", base)]
+        if symmetric and r == c and r > 1:
+            bt = base.swapaxes(-1, -2)
+            variants.append(("gradient on symmetric matrices (G + G^T - I∘G)", base + bt - base * np.eye(r)))
+            variants.append(("symmetrised gradient", 0.5 * (base + bt)))
+        dirs = base if len(variants) == 1 else np.concatenate([v for _, v in variants])
+        values = dict(inst.values)
+        values[key] = x + (1j * H) * dirs
+        fv = evaluate(f, values, reading, leaf_shapes=leaf, layout=layout)
+        nd = len(dirs)
+        phi = fv.imag * (1.0 / H) if fv.dtype.kind == "c" else np.zeros(fv.shape)
+        if phi.ndim == 2 or phi.shape[0] != nd:
+            phi = np.broadcast_to(phi, (nd,) + phi.shape[-2:])
+        jacs = _orient(g, zero_claim, (r, c), phi.shape[-2:], layout)
+        d_flat = base.reshape(n, -1)
+        d_norm = np.sqrt((d_flat * d_flat).sum(axis=1))
+        g_norm = float(np.sqrt((g * g).sum()))
+        slow_cache: list[tuple[float, float]] = []
+
+        def slow() -> tuple[float, float]:  # magnitudes met, for rounding after cancellation
+            if not slow_cache:
+                if not (np.isfinite(phi).all() and np.isfinite(g).all()):
+                    raise DomainError("not finite here")
+                sg, sf = EvalStats(), EvalStats()
+                evaluate(claimed, inst.values, reading, leaf_shapes=leaf, layout=layout, stats=sg)
+                evaluate(f, values, reading, leaf_shapes=leaf, layout=layout, stats=sf)
+                slow_cache.append((sg.magnitude * np.sqrt(g.size), sf.tangent))
+            return slow_cache[0]
+
+        out: dict[tuple[str, str], tuple[str, float]] = {}
+        for i, (label, _) in enumerate(variants):
+            p_flat = phi[i * n:(i + 1) * n].reshape(n, -1)
+            fast = np.sqrt((p_flat * p_flat).sum(axis=1)) + g_norm * d_norm
+            for orientation, jac in zip(("as", "T"), jacs):
+                if jac is None:  # this orientation has the wrong shape: it cannot be right
+                    out[(label, orientation)] = ("fail", float("inf"))
+                    continue
+                diff = d_flat @ jac.T - p_flat
+                err = np.sqrt((diff * diff).sum(axis=1))
+                if (err <= PASS * fast).all():
+                    out[(label, orientation)] = ("pass", 0.0)
+                    continue
+                out[(label, orientation)] = _classify(err, fast, lambda: slow()[0] * d_norm + slow()[1])
+        return out
+    return probe
+
+
+def _orient(g: Array, zero_claim: bool, x_shape: tuple[int, int], f_shape: tuple[int, int],
+            layout: Layout) -> tuple[Array | None, Array | None]:
+    """The claim as a Jacobian-form matrix J (so that J·vec(D) is the directional derivative),
+    as stated and transposed; None where the shape cannot match."""
+    (r, c), (fr, fc) = x_shape, f_shape
+    numerator = layout is Layout.NUMERATOR
+    if r == 1 and c == 1:  # by a scalar: the entrywise derivative (either orientation of a vector)
+        target = (fr, fc)
+        if zero_claim and g.shape == (1, 1):
+            g = np.zeros(target)
+        if g.shape == target:
+            return g.reshape(-1, 1), None
+        if g.T.shape == target and (fr == 1 or fc == 1):
+            return g.T.reshape(-1, 1), None
+        return None, None
+    if fr == 1 and fc == 1:  # a gradient
+        if zero_claim and g.shape == (1, 1):
+            g = np.zeros((c, r) if numerator else (r, c))
+        as_grad = g.T if numerator else g
+        other = g if numerator else g.T
+        ok = lambda m: m.shape == (r, c)  # noqa: E731
+        return (as_grad.reshape(1, -1) if ok(as_grad) else None, other.reshape(1, -1) if ok(other) else None)
+    if fc == 1 and c == 1:  # a Jacobian of a column vector by a column vector
+        if zero_claim and g.shape == (1, 1):
+            g = np.zeros((fr, r) if numerator else (r, fr))
+        as_jac = g if numerator else g.T
+        other = g.T if numerator else g
+        ok = lambda m: m.shape == (fr, r)  # noqa: E731
+        return (as_jac if ok(as_jac) else None, other if ok(other) else None)
+    raise EvaluationError(f"derivative of a {fr}×{fc} expression by a {r}×{c} variable")
+
+
+# --- equalities and differentials -----------------------------------------------------------
+
+def check_equality(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, layout: Layout = Layout.DENOMINATOR,
+                   count: int = 2, variables: Iterable[str] | None = None) -> EqualityCheck:
+    """Does ``lhs = rhs`` hold at random instances?
+
+    Sides may hold `Derivative` nodes (evaluated as the true derivative under ``layout``) and
+    `Differential` nodes (the derivative along one random direction per variable: the symbols
+    ``S`` written as a bare ``dS`` somewhere in the claim, else ``variables``, else every symbol).
+    A literal ``0`` side matches a zero matrix of any shape.
+    """
+    keep = [n.wrt.key for e in (lhs, rhs) for n in walk(e)
+            if isinstance(n, Derivative) and isinstance(n.wrt, Symbol)]
+    prepared = prepare([lhs, rhs], ctx, keep=keep)
+    lhs, rhs = prepared.exprs
+    has_derivative = any(isinstance(n, Derivative) for n in prepared.nodes)
+    differentials = _variables(lhs, rhs, variables)
+    exprs = (lhs, rhs)
+
+    def make_env(otimes: str) -> ShapeEnv:
+        try:
+            env = infer(exprs, ctx, pairs=((lhs, rhs),), layout=layout, otimes=otimes)
+            if env.degenerate == 0 or env.degenerate <= infer(exprs, ctx, layout=layout, otimes=otimes).degenerate:
+                return env
+            raise Unsupported(Reason.SHAPE, f"the sides have different shapes: {describe(lhs)} and {describe(rhs)}",
+                              lhs.loc)
+        except Unsupported as exc:
+            if not has_derivative or exc.reason is not Reason.SHAPE:
+                raise
+            # Only the transpose can match: the stated side fails on shape, the transposed one is checked.
+            return infer((*exprs, Transpose(lhs)), ctx, pairs=((Transpose(lhs), rhs),), layout=layout,
+                         otimes=otimes)
+
+    env_for = _envs(make_env)
+    readings = reading_options(prepared.nodes, env_for(ctx.otimes or "kron"), ctx)
+    probe = _equality_probe(lhs, rhs, layout, differentials, has_derivative)
+    d = _decide(readings, _samplers(prepared, ctx, seed, env_for), probe, count, _sizes_text(None))
+    return EqualityCheck(d.ok, d.reading, d.detail, d.transpose_ok)
+
+
+def check_differential(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, count: int = 2,
+                       variables: Iterable[str] | None = None) -> EqualityCheck:
+    """A claim written with differentials (``d(XY) = dX\\,Y + X\\,dY``, ``d\\operatorname{tr}X = \\operatorname{tr}dX``).
+
+    ``dS = 0`` (and ``d(e) = 0`` when no bare differential is written) declares constants: it
+    holds by definition.
+    """
+    for a, b in ((lhs, rhs), (rhs, lhs)):
+        if _is_zero(b) and (isinstance(a, Differential) and isinstance(a.arg, Symbol)
+                            or not _bare_differentials([lhs, rhs])):
+            return EqualityCheck(True, "declares a constant", "d of a constant is 0")
+    return check_equality(lhs, rhs, ctx, seed, count=count, variables=variables)
+
+
+def _bare_differentials(exprs: Sequence[Expr]) -> dict[str, None]:
+    out: dict[str, None] = {}
+    for e in exprs:
+        for n in walk(e):
+            if isinstance(n, Differential) and isinstance(n.arg, Symbol):
+                out.setdefault(n.arg.key, None)
+    return out
+
+
+def _variables(lhs: Expr, rhs: Expr, variables: Iterable[str] | None) -> frozenset[str] | None:
+    """Which symbols vary under ``d``; None when the claim holds no differential."""
+    if not any(isinstance(n, Differential) for e in (lhs, rhs) for n in walk(e)):
+        return None
+    bare = _bare_differentials([lhs, rhs])
+    if bare:
+        return frozenset(bare)
+    if variables is not None:
+        return frozenset(variables)
+    return frozenset(free_keys([lhs, rhs]))
+
+
+def _equality_probe(lhs: Expr, rhs: Expr, layout: Layout, variables: frozenset[str] | None,
+                    transposable: bool) -> Probe:
+    lhs_zero, rhs_zero = _is_zero(lhs), _is_zero(rhs)
+
+    def probe(inst: Instance, reading: Readings, sampler: Sampler) -> dict[tuple[str, str], tuple[str, float]]:
+        directions = None
+        if variables is not None:
+            directions = {k: sampler.directions(k, inst.shapes[k]) for k in variables if k in inst.values}
+        kw = dict(leaf_shapes=inst.leaf_shapes, directions=directions, layout=layout)
+        left = evaluate(lhs, inst.values, reading, **kw)
+        right = evaluate(rhs, inst.values, reading, **kw)
+        left, right = np.real(left), np.real(right)
+        if not (np.all(np.isfinite(left)) and np.all(np.isfinite(right))):
+            raise DomainError("not finite here")
+        if lhs_zero and left.shape == (1, 1):
+            left = np.zeros_like(right)
+        if rhs_zero and right.shape == (1, 1):
+            right = np.zeros_like(left)
+
+        def slow() -> float:
+            sl, sr = EvalStats(), EvalStats()
+            evaluate(lhs, inst.values, reading, stats=sl, **kw)
+            evaluate(rhs, inst.values, reading, stats=sr, **kw)
+            return (sl.magnitude + sr.magnitude + sl.tangent + sr.tangent) * np.sqrt(right.size)
+
+        out: dict[tuple[str, str], tuple[str, float]] = {}
+        candidates = [("as", left)] + ([("T", left.T)] if transposable else [])
+        for orientation, side in candidates:
+            if side.shape != right.shape:
+                out[("", orientation)] = ("fail", float("inf"))
+                continue
+            err = np.atleast_1d(_norms(side - right))
+            fast = np.atleast_1d(_norms(side) + _norms(right))
+            out[("", orientation)] = _classify(err, fast, slow)
+        return out
+    return probe
+
+
+__all__ = [
+    "DIRECTIONS", "EqualityCheck", "FAIL", "GradientCheck", "Instance", "PASS", "Unsupported",
+    "check_differential", "check_equality", "check_gradient", "evaluate_at", "reading_options",
+    "sample_instances", "true_gradient",
+]
