@@ -204,10 +204,15 @@ def _finding_span(doc: Document, claim: Claim, verdict: Verdict) -> Span:
 
 
 def _all_shapes_declared(claim: Claim) -> bool:
+    """Report a shape contradiction only when the document declared every shape involved:
+    inferred shapes (is a plain ``x`` a scalar or a vector?) are guesses, and a guess must
+    never become an error."""
     from .recognise import free_symbols
 
+    if claim.kind not in (ClaimKind.DERIVATIVE, ClaimKind.EQUALITY):
+        return False
     symbols = free_symbols(claim.lhs) | free_symbols(claim.rhs)
-    return bool(symbols) and all(s in claim.context.shapes for s in symbols if not s.islower())
+    return bool(symbols) and all(s in claim.context.shapes for s in symbols)
 
 
 def _wrong_message(claim: Claim, verdict: Verdict) -> tuple[Rule, str]:

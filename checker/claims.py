@@ -62,4 +62,8 @@ class Claim:
     rhs_latex: str = ""
     """The right-hand side's LaTeX as written (for term naming and `--fix`)."""
     rhs_written: Expr | None = field(default=None, compare=False, repr=False)
+    hints: frozenset[str] = frozenset()
+    """What the words around the claim say: ``"conditional"`` (an if/then statement, or a chain
+    ending in a constant such as ``= I``: a condition, not an identity), ``"symmetric"`` (the
+    text nearby assumes symmetric matrices)."""
     """The right-hand side before definitions were substituted (its locs point into `math`)."""

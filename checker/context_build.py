@@ -43,7 +43,8 @@ class LayoutMark:
 @dataclass(slots=True)
 class DocumentFacts:
     definitions: list[Definition] = field(default_factory=list)
-    shapes: dict[str, Shape] = field(default_factory=dict)
+    shapes: list[tuple[int, str, Shape]] = field(default_factory=list)
+    """``(offset, key, shape)`` declarations in document order (a later section may re-declare)."""
     assumptions: dict[str, set[str]] = field(default_factory=dict)
     layouts: list[LayoutMark] = field(default_factory=list)
     elementwise: bool | None = None
@@ -75,6 +76,20 @@ class DocumentFacts:
         i = bisect_right(self.display_starts, claim_offset)
         return i >= len(self.display_starts) or self.display_starts[i] >= definition_offset
 
+    def shapes_at(self, offset: int) -> dict[str, Shape]:
+        """Declared shapes in force at ``offset``: the latest declaration before it, else a later
+        one that only prose separates from it."""
+        out: dict[str, Shape] = {}
+        later: dict[str, Shape] = {}
+        for declared_at, key, shape in self.shapes:
+            if declared_at <= offset:
+                out[key] = shape
+            elif key not in later and self._reaches_back(declared_at, offset):
+                later[key] = shape
+        for key, shape in later.items():
+            out.setdefault(key, shape)
+        return out
+
     def context_at(self, offset: int) -> Context:
         """The context in force at ``offset``: definitions resolved (most recent before wins)."""
         chosen: dict[str, Definition] = {}
@@ -87,7 +102,7 @@ class DocumentFacts:
             elif d.offset <= offset and (current.offset > offset or d.offset >= current.offset):
                 chosen[d.key] = d
         return Context(
-            shapes=dict(self.shapes),
+            shapes=self.shapes_at(offset),
             definitions={k: d.expr for k, d in chosen.items()},
             assumptions={k: frozenset(v) for k, v in self.assumptions.items()},
             elementwise_functions=self.elementwise,
@@ -177,6 +192,7 @@ def build_facts(
         _collect_prose_fact(facts, fact)
     _collect_directives(facts, doc.directives)
     facts.layouts.sort(key=lambda m: m.offset)
+    facts.shapes.sort(key=lambda item: item[0])
     facts.definitions.sort(key=lambda d: d.offset)
     facts.style = _dominant_style(list(styles))
     facts.display_starts = sorted(m.span.start for m in doc.math if m.display)
@@ -196,7 +212,7 @@ def _collect_statement(facts: DocumentFacts, stmt: Statement, offset: int) -> No
                 for item in _split_commas(lhs):
                     key = symbol_key(item)
                     if key is not None:
-                        facts.shapes[key] = shape
+                        facts.shapes.append((offset, key, shape))
             continue
         if rel not in DEFINING:
             continue
@@ -239,7 +255,7 @@ def _collect_prose_fact(facts: DocumentFacts, fact: object) -> None:
         dims = [d.strip() for d in str(value).split(",") if d.strip()]
         if key and 1 <= len(dims) <= 2:
             parsed = [int(d) if d.isdigit() else d for d in dims]
-            facts.shapes.setdefault(key, (parsed[0], parsed[1] if len(parsed) == 2 else 1))
+            facts.shapes.append((offset, key, (parsed[0], parsed[1] if len(parsed) == 2 else 1)))
     elif kind == "elementwise":
         facts.elementwise = str(value).lower() == "true"
     elif kind == "otimes" and value in ("kron", "hadamard"):

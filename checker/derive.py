@@ -83,6 +83,9 @@ def derive_gradient(f: Expr, wrt: Expr, ctx: "Context", layout: Layout,
     view = shape_view((f, wrt), ctx)
     try:
         raw, parts = gradient_parts(f, wrt, view, ctx)
+        if not parts:  # no occurrence of the variable: the gradient is 0, nothing to check
+            zero = Number(Fraction(0))
+            return Derivation(zero, "0", "0", (), None)
         candidates = _candidates(raw, view, layout)
     except DerivationError as exc:
         raise Unsupported(Reason.NOT_SUPPORTED, exc.detail) from None
@@ -129,7 +132,7 @@ def derive_differential(expr: Expr, ctx: "Context", wrt: tuple[Expr, ...] | None
     from .differentials import differential
     from .oracle import Unsupported, check_differential
 
-    view = shape_view((expr,), ctx)
+    view = shape_view((expr,), ctx, scalar_first=False)
     keys = _variable_keys(expr, wrt)
     try:
         raw = differential(expr, keys, view, ctx)
@@ -163,44 +166,30 @@ def _candidates(raw: Expr, view: ShapeView, layout: Layout) -> list[Expr]:
     return out
 
 
-def shape_view(exprs: tuple[Expr, ...], ctx: "Context") -> ShapeView:
-    """Symbol shapes for ``exprs``: declared ones, completed by `shapes.infer_shapes` when it can."""
+def shape_view(exprs: tuple[Expr, ...], ctx: "Context", *, scalar_first: bool = True,
+               same_shape: bool = False) -> ShapeView:
+    """Symbol shapes for ``exprs``: declared ones, completed by `shapes.infer_shapes` when it can.
+
+    :param scalar_first: ``exprs[0]`` is a scalar function (fixes that ``x`` in ``x^T A x`` is a vector).
+    :param same_shape: ``exprs[0]`` and ``exprs[1]`` have one shape (two sides of a claim).
+    """
+    from .shapes import ShapeError, infer_shapes
+
     shapes = dict(ctx.shapes)
+    nodes: dict[int, tuple[object, object]] = {}
+    scalar = Number(Fraction(1))
+    pairs = ((exprs[0], scalar),) if scalar_first else ((exprs[0], exprs[1]),) if same_shape else ()
     try:
-        from .shapes import infer_shapes
-    except ImportError:  # pragma: no cover - shapes.py ships with the package
-        infer_shapes = None  # type: ignore[assignment]
-    if infer_shapes is not None:
+        env = infer_shapes([*exprs, scalar], ctx.shapes, pairs=pairs)
+    except (ShapeError, NotImplementedError):
         try:
             env = infer_shapes(list(exprs), ctx.shapes)
-        except Exception:  # a contradiction is reported elsewhere; use what was declared
+        except (ShapeError, NotImplementedError):  # reported elsewhere; use what was declared
             env = None
-        if env is not None:
-            shapes.update(_env_items(env))
-    return ShapeView.from_context(shapes, ctx.assumptions)
-
-
-def _env_items(env: object) -> dict[str, tuple[object, object]]:
-    """Symbol key → (rows, cols) from a `shapes.ShapeEnv` (a mapping, or an object holding one)."""
-    mapping = env if hasattr(env, "items") else getattr(env, "symbols", None) or getattr(env, "shapes", {})
-    out: dict[str, tuple[object, object]] = {}
-    for key, shape in mapping.items():  # type: ignore[union-attr]
-        dims = tuple(shape) if not hasattr(shape, "rows") else (shape.rows, shape.cols)
-        if len(dims) == 2:
-            out[str(key)] = (_plain_dim(dims[0]), _plain_dim(dims[1]))
-    return out
-
-
-def _plain_dim(dim: object) -> object:
-    if isinstance(dim, int) or dim is None:
-        return dim
-    if isinstance(dim, str):
-        return dim
-    value = getattr(dim, "value", None)
-    if isinstance(value, int):
-        return value
-    name = getattr(dim, "name", None)
-    return name if isinstance(name, str) else str(dim)
+    if env is not None:
+        shapes.update({k: (v[0], v[1]) for k, v in env.symbols.items()})
+        nodes = {k: (v[0], v[1]) for k, v in env.nodes.items()}
+    return ShapeView.from_context(shapes, ctx.assumptions, nodes)
 
 
 def _print_latex(expr: Expr, ctx: "Context") -> str:

@@ -113,7 +113,8 @@ def _product_names(expr: Expr) -> tuple[Symbol, ...] | None:
 
 def _vector_length(shape: object) -> object | None:
     if isinstance(shape, tuple) and len(shape) == 2:
-        rows, cols = shape
+        rows: object = shape[0]
+        cols: object = shape[1]
         if cols == 1:
             return rows
         if rows == 1:
@@ -175,9 +176,10 @@ def _expected(name: Expr, ctx: Context, layout: Layout) -> _Expected | None:
         top = name.expr
         top_key: object = None
         top_len: object | None = None
-        if top is not None and _plain_name(top) is not None:
-            top_key = _letter(top.name)  # type: ignore[union-attr]
-            top_len = _vector_length(shapes.get(top.key))  # type: ignore[union-attr]
+        top_name = _plain_name(top) if top is not None else None
+        if top_name is not None:
+            top_key = _letter(top_name.name)
+            top_len = _vector_length(shapes.get(top_name.key))
         elif top is not None:
             top_key = top
         wrt_shape = shapes.get(wrt.key)
@@ -274,8 +276,8 @@ def _named(node: Expr, exp: _Expected, row: int, col: int) -> _Named | None:
     if top_found is not None:  # ∂y_i/∂x_j, ∂u_{ij}/∂x: the numerator is an entry too
         top_key = top_found[0]
         subscripts.append(top_found[2])
-    elif _plain_name(node.expr) is not None:
-        top_key = _letter(node.expr.name)  # type: ignore[union-attr]
+    elif (top_name := _plain_name(node.expr)) is not None:
+        top_key = _letter(top_name.name)
     elif node.expr == exp.key[0]:
         top_key = node.expr
     else:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from ..parsers.expr import (
     Abs, Add, Apply, Derivative, Det, Differential, Div, Dots, Entry, Expr, Func, Identity,
@@ -660,12 +660,13 @@ class _Reader:
                 raise IndexUnsupported("a sum from 0 with no upper limit")
             return None
         if zero_based:  # \sum_{i=0}^{n-1}
-            if isinstance(upper, Add) and len(upper.args) == 2 and _plain(upper.args[0]) \
+            if isinstance(upper, Add) and len(upper.args) == 2 \
+                    and isinstance(first := upper.args[0], Symbol) and first.subscript is None \
                     and isinstance(upper.args[1], Number) and upper.args[1].value == -1:
-                return ("size", upper.args[0].name)  # type: ignore[union-attr]
+                return ("size", first.name)
             raise IndexUnsupported("a sum over part of a range")
-        if _plain(upper):
-            return ("size", upper.name)  # type: ignore[union-attr]
+        if isinstance(upper, Symbol) and upper.subscript is None:
+            return ("size", upper.name)
         if isinstance(upper, Number) and upper.value.denominator == 1 and upper.value > 0:
             return ("int", int(upper.value))
         raise IndexUnsupported("a sum over part of a range")
@@ -771,8 +772,8 @@ def _canonical(reader: _Reader) -> Callable[[object], object]:
     """Member → the size it stands for: an int, a declared name, or a made-up name ``~k``."""
     names: dict[object, object] = {}
     for root, members in reader.sizes.classes().items():
-        ints = {m[1] for m in members if isinstance(m, tuple) and m[0] == "int"}  # type: ignore[index]
-        sized = {m[1] for m in members if isinstance(m, tuple) and m[0] == "size"}  # type: ignore[index]
+        ints = {m[1] for m in members if isinstance(m, tuple) and m[0] == "int"}
+        sized = {m[1] for m in members if isinstance(m, tuple) and m[0] == "size"}
         declared = {s for s in sized if not str(s).startswith(("#", "~"))}
         if len(ints) > 1 or len(declared) > 1 or (ints and declared):
             shown = sorted(str(x) for x in ints | declared)
@@ -970,6 +971,8 @@ class _Evaluator:
 
     def matrix(self, source: _Source):  # type: ignore[no-untyped-def]
         if isinstance(source, _Sym):
+            if source.key not in self.values:
+                raise IndexUnsupported(f"no value for {source.key}")
             return self.np.asarray(self.values[source.key])
         if isinstance(source, _Form):
             return self.form(source.expr)
@@ -1060,8 +1063,8 @@ class _Evaluator:
         if isinstance(a, int) and isinstance(b, int):
             return self.scalar(1.0 if a == b else 0.0)
         label, fixed = (a, b) if isinstance(a, str) else (b, a)
-        vec = np.zeros(self.label_size(label), dtype=complex)  # type: ignore[arg-type]
-        if fixed < vec.size:  # type: ignore[operator]
+        vec = np.zeros(self.label_size(label), dtype=complex)
+        if fixed < vec.size:
             vec[fixed] = 1.0
         return _T((label,), vec)  # type: ignore[arg-type]
 
@@ -1152,7 +1155,7 @@ class _Domain(Exception):
 # --- deciding a claim ---------------------------------------------------------------------
 
 def _size_names(reader: _Reader) -> frozenset[str]:
-    return frozenset(str(m[1]) for m in reader.sizes.parent  # type: ignore[index]
+    return frozenset(str(m[1]) for m in reader.sizes.parent
                      if isinstance(m, tuple) and m[0] == "size")
 
 
@@ -1187,7 +1190,7 @@ def _check_ranges(reader: _Reader, sides: Sequence[_Side]) -> None:
     classes = reader.sizes.classes()
     for label in bound:
         members = classes.get(reader.sizes.find(("label", label)), [])
-        if all(isinstance(m, tuple) and m[0] == "label" and "#" in str(m[1])  # type: ignore[index]
+        if all(isinstance(m, tuple) and m[0] == "label" and "#" in str(m[1])
                for m in members):
             raise IndexUnsupported(f"the range of the sum over {label.split('#')[0]} is unknown")
 
@@ -1353,9 +1356,7 @@ def _check(lhs: Expr, rhs: Expr, ctx: Context, seed: int, layout: Layout, count:
                 for i, r in enumerate(readings):
                     if not applicable[i]:
                         continue
-                    from .evaluate import np
-
-                    ev = _Evaluator(np, values, leaf_shapes, label_size, layout, r.evaluation)
+                    ev = _Evaluator(_numpy(), values, leaf_shapes, label_size, layout, r.evaluation)
                     try:
                         a, b = ev.side(r.lhs), ev.side(r.rhs)
                     except IndexUnsupported:
@@ -1412,9 +1413,18 @@ def _readings(claim: _Claim, env, exprs: Sequence[Expr], ctx: Context) -> list[_
     return out
 
 
+def _numpy() -> Any:
+    """numpy, imported the way `checker.evaluate` does (one BLAS thread)."""
+    from . import evaluate  # noqa: F401 - sets the thread limit before numpy loads
+
+    import numpy
+
+    return numpy
+
+
 def _at(claim: _Claim, inst, k: int):  # type: ignore[no-untyped-def]
     """Values, leaf shapes and index sizes at one instance."""
-    from .evaluate import np
+    np = _numpy()
 
     reader = claim.reader
     canon = _canonical(reader)
@@ -1482,8 +1492,8 @@ def is_index_definition(lhs: Expr, rhs: Expr, ctx: Context) -> bool:
     key: str | None = None
     if isinstance(lhs, Symbol) and lhs.subscript is not None and _split_indices(lhs.subscript):
         key = reader.base_key(lhs)
-    elif isinstance(lhs, Entry) and _plain(lhs.base):
-        key = lhs.base.key  # type: ignore[union-attr]
+    elif isinstance(lhs, Entry) and isinstance(lhs.base, Symbol) and lhs.base.subscript is None:
+        key = lhs.base.key
     if key is None or key in ctx.definitions:
         return False
     used = {reader.base_key(s) if s.subscript else s.key for s in _symbols(rhs)}
@@ -1498,13 +1508,14 @@ def is_index_claim(lhs: Expr, rhs: Expr, ctx: Context) -> bool:
     return not is_index_definition(lhs, rhs, ctx)
 
 
-def index_findings(lhs: Expr, rhs: Expr, ctx: Context, check: IndexCheck | None,
+def index_findings(lhs: Expr, rhs: Expr, ctx: Context, wrong: bool,
                    lhs_span: Span, rhs_span: Span) -> list[Finding]:
-    """Notation findings for one index claim.
+    """Notation findings for one index claim; pass the sides as written (definitions not
+    substituted), so a hint never points at a sum the author did not write here.
 
-    - `index-mismatch` (error, at the right-hand side) when the claim is wrong (``check.ok`` is
-      False) and a free index appears on one side only under every reading — the wrong
-      claim's one finding (report it instead of `wrong-equality`);
+    - `index-mismatch` (error, at the right-hand side) when the claim is ``wrong`` (its verdict)
+      and a free index appears on one side only under every reading — report it as the wrong
+      claim's one finding, instead of `wrong-equality`;
     - `index-scope` (info, at the side) for each inner sum that re-binds an index also used
       outside it: legal, scoped like a local variable, never an error.
     """
@@ -1529,7 +1540,7 @@ def index_findings(lhs: Expr, rhs: Expr, ctx: Context, check: IndexCheck | None,
         out.append(Finding(INDEX_SCOPE, span, {"message": (
             f"the inner sum re-binds {binding.name}, which is also used {where}; inside the sum "
             f"{binding.name} is a new index (legal, but a different letter reads more easily)")}))
-    if check is not None and not check.ok:
+    if wrong:
         mismatch = _mismatch(lhs, rhs, ctx, reader)
         if mismatch:
             only_left, only_right = mismatch

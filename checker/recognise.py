@@ -58,6 +58,10 @@ class Link:
     """0-based index of the link within its chain."""
     offset: int
     """Source offset of the right-hand side (the claim's place in document order)."""
+    text: str = ""
+    """Prose inside the statement's math (``\\text{if ...}``)."""
+    chain_constant: bool = False
+    """Some side of the chain has no symbols (``Q^TQ = QQ^T = I``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +139,7 @@ def iter_links(doc: Document, parsed: list[ParsedSpan]) -> Iterator[Link]:
     for ps in parsed:
         for stmt in merge_continued_rows(ps.math.latex, ps.parse.statements):
             sides: list[Side | None] = []
+            constant = any(e is not None and not isinstance(e, Query) and not free_symbols(e) for e in stmt.sides)
             for i, expr in enumerate(stmt.sides):
                 if expr is None:
                     sides.append(previous if i == 0 else None)
@@ -147,7 +152,8 @@ def iter_links(doc: Document, parsed: list[ParsedSpan]) -> Iterator[Link]:
                 lhs, rhs = sides[i], sides[i + 1]
                 if lhs is None or rhs is None:
                     continue
-                yield Link(lhs, rhs, rel, ps.math, i if stmt.sides[0] is not None else i + 1, rhs.span.start)
+                yield Link(lhs, rhs, rel, ps.math, i if stmt.sides[0] is not None else i + 1, rhs.span.start,
+                           stmt.text, constant)
             last = sides[-1] if sides else None
             if last is not None:
                 previous = last
@@ -210,6 +216,10 @@ def classify(link: Link, facts: DocumentFacts) -> tuple[LinkRole, ClaimKind | No
         return LinkRole.DISPLAY, ClaimKind.DISPLAY, ""
     if isinstance(rhs, Query) or isinstance(lhs, Query):
         return LinkRole.QUERY, None, ""
+    if isinstance(lhs, Apply) and symbol_key(lhs) is not None:
+        return LinkRole.SKIP, None, "definition of a function"
+    if _differential_product(lhs) or _differential_product(rhs):
+        return LinkRole.SKIP, None, "a product of differentials (a volume element), not a first-order claim"
     if link.position == 0 and isinstance(lhs, (Symbol, Apply)) and symbol_key(lhs) is not None:
         if not (isinstance(lhs, Symbol) and lhs.subscript and has_index_notation(rhs)):
             return LinkRole.SKIP, None, "definition"
@@ -229,7 +239,34 @@ def classify(link: Link, facts: DocumentFacts) -> tuple[LinkRole, ClaimKind | No
     return LinkRole.CLAIM, ClaimKind.EQUALITY, ""
 
 
-def make_claim(link: Link, kind: ClaimKind, facts: DocumentFacts, forced: Layout | None) -> Claim:
+def _differential_product(expr: Expr) -> bool:
+    from ..parsers.expr import Mul
+
+    for node in walk(expr):
+        if isinstance(node, Mul) and sum(isinstance(a, Differential) for a in node.args) >= 2:
+            return True
+    return False
+
+
+CONDITIONAL_WORDS = ("if", "then", "suppose", "assume", "assuming", "when", "whenever", "iff", "given")
+HINT_REACH = 300
+"""Characters of prose either side of a claim searched for hints ("if A is symmetric")."""
+
+
+def claim_hints(doc: Document, link: Link) -> frozenset[str]:
+    hints: set[str] = set()
+    words = {w.strip(".,;:()").lower() for w in link.text.split()}
+    if link.chain_constant or words & set(CONDITIONAL_WORDS) or "若" in link.text or "如果" in link.text:
+        hints.add("conditional")
+    start = max(0, link.math.span.start - HINT_REACH)
+    end = min(len(doc.text), link.math.span.end + HINT_REACH)
+    nearby = doc.text[start:end].lower()
+    if "symmetric" in nearby or "对称" in nearby:
+        hints.add("symmetric")
+    return frozenset(hints)
+
+
+def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts, forced: Layout | None) -> Claim:
     ctx = facts.context_at(link.offset)
     layout = facts.layout_at(link.offset, forced)
     lhs, rhs = link.lhs.expr, link.rhs.expr
@@ -258,6 +295,7 @@ def make_claim(link: Link, kind: ClaimKind, facts: DocumentFacts, forced: Layout
         variable=variable,
         rhs_latex=link.rhs.latex,
         rhs_written=rhs,
+        hints=claim_hints(doc, link),
     )
 
 
@@ -273,7 +311,7 @@ def recognise_claims(doc: Document, parsed: list[ParsedSpan], facts: DocumentFac
     for link in iter_links(doc, parsed):
         role, kind, why = classify(link, facts)
         if role is LinkRole.CLAIM and kind is not None:
-            claims.append(make_claim(link, kind, facts, forced))
+            claims.append(make_claim(doc, link, kind, facts, forced))
         elif role is LinkRole.DISPLAY:
             displays.append(link)
         elif role is LinkRole.QUERY:

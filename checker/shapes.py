@@ -31,7 +31,7 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import singledispatch
 from itertools import combinations
 from typing import Callable, Iterable, Mapping, Sequence
@@ -72,6 +72,8 @@ class ShapeEnv:
     """Every size name used, in first-seen order (declared names and ``#k``)."""
     degenerate: int = 0
     """How many undeclared vectors/matrices unification shrank to size 1 (a sign of a misreading)."""
+    trees: tuple[Expr, ...] = field(default=(), compare=False, repr=False)
+    """The inferred trees, kept alive so the ``id``s in ``nodes`` stay theirs."""
 
     def size_names(self) -> tuple[str, ...]:
         """Every size name used, in first-seen order (declared names and ``#k``)."""
@@ -359,7 +361,8 @@ def _run(exprs: Sequence[Expr], declared: Mapping[str, Shape], pairs: Sequence[t
             continue
         st.unify(sa, sb, lambda: f"the sides have different shapes: {st.fmt(sa)} ({describe(a)}) "
                                  f"and {st.fmt(sb)} ({describe(b)})", _span(a, b))
-    return _finish(st)
+    env, oddness = _finish(st)
+    return replace(env, trees=tuple(exprs) + tuple(e for pair in pairs for e in pair)), oddness
 
 
 def _is_zero_literal(e: Expr) -> bool:
@@ -369,6 +372,14 @@ def _is_zero_literal(e: Expr) -> bool:
 def _finish(st: _State) -> tuple[ShapeEnv, int]:
     names: dict[int, str] = {}
     dims = st.dims
+    changed = True
+    while changed:  # a product of two known sizes is known
+        changed = False
+        for d, a, b in st.products:
+            va, vb, vd = dims.value(a), dims.value(b), dims.value(d)
+            if isinstance(va, int) and isinstance(vb, int) and not isinstance(vd, int):
+                dims.num[dims.find(d)] = va * vb
+                changed = True
 
     def resolve(i: int) -> Dim:
         v = dims.value(i)
@@ -401,10 +412,13 @@ def _finish(st: _State) -> tuple[ShapeEnv, int]:
     return ShapeEnv(symbols, nodes, tuple(products), readings, tuple(seen), oddness), oddness
 
 
+_CONTEXT_SHAPED = (Identity, Ones, Zero, Query)
+
+
 def _shape(node: Expr, st: _State) -> _S:
     known = st.nodes.get(id(node))
-    if known is not None:  # the same object again (a shared subtree): its shape is its own
-        return known
+    if known is not None and not isinstance(node, _CONTEXT_SHAPED):
+        return known  # the same object again (a shared subtree): its shape is its own
     s = _infer(node, st)
     st.nodes[id(node)] = s
     return s

@@ -51,6 +51,9 @@ class ShapeView:
     """Symbol key → ``(rows, cols)`` (declared or inferred; ``(1, 1)`` for scalars)."""
     symmetric: frozenset[str] = frozenset()
     """Keys of symbols known to equal their transpose."""
+    nodes: Mapping[int, tuple[object, object]] = field(default_factory=dict)
+    """``id(node)`` → shape for the nodes of the trees shapes were inferred from (their ``I``,
+    ``𝟏``, ``J`` get sizes from where they stand). Valid while those trees are alive."""
 
     def dims(self, expr: Expr) -> Dims:
         """``(rows, cols)`` of ``expr``; None entries where the size is unknown."""
@@ -66,9 +69,10 @@ class ShapeView:
 
     @staticmethod
     def from_context(shapes: Mapping[str, tuple[object, object]],
-                     assumptions: Mapping[str, frozenset[str]]) -> "ShapeView":
+                     assumptions: Mapping[str, frozenset[str]],
+                     nodes: Mapping[int, tuple[object, object]] | None = None) -> "ShapeView":
         symmetric = frozenset(k for k, v in assumptions.items() if v & SYMMETRIC_ASSUMPTIONS)
-        return ShapeView(dict(shapes), symmetric)
+        return ShapeView(dict(shapes), symmetric, dict(nodes or {}))
 
 
 def _merge(a: Dims, b: Dims) -> Dims:
@@ -104,7 +108,16 @@ def _(expr: Expr, view: ShapeView) -> Dims:
 
 @_dims.register
 def _(expr: Ones, view: ShapeView) -> Dims:
+    known = view.nodes.get(id(expr))
+    if known is not None:
+        return (known[0], known[1])
     return (None, 1) if expr.kind == "vector" else (None, None)
+
+
+@_dims.register
+def _(expr: Identity, view: ShapeView) -> Dims:
+    known = view.nodes.get(id(expr))
+    return (known[0], known[1]) if known is not None else (None, None)
 
 
 @_dims.register
@@ -352,6 +365,8 @@ def _(expr: Identity, t: bool, ctx: _Ctx) -> list[Term]:
 
 @_node_terms.register
 def _(expr: Ones, t: bool, ctx: _Ctx) -> list[Term]:
+    if ctx.view.is_scalar(expr):  # a 1×1 block of ones is the number 1
+        return [ONE]
     if expr.kind == "matrix":
         return [Term(Fraction(1), (), (Ones(kind="matrix"),))]
     return [Term(Fraction(1), (), (Transpose(Ones()) if t else Ones(),))]

@@ -45,9 +45,63 @@ def verify_claim(claim: Claim, options: CheckOptions) -> Verdict:
         if missing:
             return Verdict.unsupported(Reason.UNDEFINED, f"`{missing}` is not defined in the document")
         check = _check_equality(oracle, claim, options)
-        return _equality_verdict(check)
+        verdict = _equality_verdict(check)
+        if verdict.status is Status.WRONG and _is_condition(claim):
+            return Verdict.unsupported(Reason.CONDITION, "read as a condition on its matrices (a constant side, "
+                                       "a single matrix, or an if/then statement), not as an identity")
+        if verdict.status is Status.WRONG:
+            return _second_look(claim, verdict, options, oracle)
+        return verdict
     except oracle.Unsupported as exc:
         return Verdict.unsupported(exc.reason, exc.detail)
+
+
+def _is_condition(claim: Claim) -> bool:
+    """An equality that fails but states a property rather than an identity.
+
+    ``Q^TQ = I``, ``\\cos\\theta = -1`` (a side without symbols), ``\\hat L^{-1} = \\hat L^T`` or
+    ``A^TA = AA^T`` (one matrix only: a true identity in one matrix would have passed, so a
+    failing one says what the matrix is), ``\\text{If } ... \\text{ then } ...``.
+    """
+    from .recognise import free_symbols
+
+    left, right = free_symbols(claim.lhs), free_symbols(claim.rhs)
+    if not left or not right or "conditional" in claim.hints:
+        return True
+    return len(left | right) == 1
+
+
+def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions, oracle) -> Verdict:  # type: ignore[no-untyped-def]
+    """Before calling a claim wrong, try the reading the words around it ask for
+    ("if A is symmetric"): a claim that holds under it is verified under that assumption."""
+    if "symmetric" not in claim.hints:
+        return verdict
+    import dataclasses
+
+    from .recognise import free_symbols
+
+    assumed = dict(claim.context.assumptions)
+    candidates = sorted(s for s in free_symbols(claim.lhs) | free_symbols(claim.rhs) if _is_matrix_name(s))
+    for key in candidates:
+        assumed[key] = frozenset(assumed.get(key, frozenset()) | {"symmetric"})
+    ctx = dataclasses.replace(claim.context, assumptions=assumed)
+    try:
+        if claim.kind is ClaimKind.DERIVATIVE:
+            check = oracle.check_gradient(claim.function, claim.variable, claim.rhs, ctx, claim.layout, options.seed)
+        else:
+            check = oracle.check_equality(claim.lhs, claim.rhs, ctx, options.seed, layout=claim.layout)
+    except oracle.Unsupported:
+        return verdict
+    if check.ok:
+        return Verdict(Status.VERIFIED, reading=f"assuming {', '.join(candidates)} symmetric, as the text says",
+                       detail=check.detail)
+    return verdict
+
+
+def _is_matrix_name(key: str) -> bool:
+    """Capital letters (``A``, ``\\Sigma``) name matrices by convention."""
+    name = key[1:] if key.startswith("\\") else key
+    return name[:1].isupper()
 
 
 def _check_equality(oracle, claim: Claim, options: CheckOptions):  # type: ignore[no-untyped-def]
@@ -74,7 +128,8 @@ def _verify_derivative(claim: Claim, options: CheckOptions, oracle) -> Verdict: 
     check = oracle.check_gradient(claim.function, claim.variable, claim.rhs, claim.context, claim.layout, options.seed)
     if check.ok:
         return Verdict(Status.VERIFIED, reading=check.reading, detail=check.detail)
-    return Verdict(Status.WRONG, layout_mismatch=bool(check.transpose_ok), detail=check.detail)
+    verdict = Verdict(Status.WRONG, layout_mismatch=bool(check.transpose_ok), detail=check.detail)
+    return _second_look(claim, verdict, options, oracle)
 
 
 def with_expected(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:

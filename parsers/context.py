@@ -18,6 +18,7 @@ the strings documented on `Fact`. For ``layout`` facts ``subject`` says how it w
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable, Iterator, Literal
 
@@ -59,12 +60,21 @@ class _Sentence:
     math: tuple[tuple[int, int, MathSpan], ...]
     """Inline math inside the sentence: local ``(start, end)`` and the span."""
     doc: Document
+    math_starts: tuple[int, ...] = ()
 
     def span(self) -> Span:
         return self.doc.lines.span(self.start, self.start + len(self.masked.rstrip()))
 
     def math_in(self, a: int, b: int) -> list[MathSpan]:
-        return [m for x, y, m in self.math if x < b and y > a]
+        """The math objects overlapping ``[a, b)`` (bisect: sentences may hold thousands)."""
+        k = bisect_right(self.math_starts, a) - 1
+        out = []
+        for x, y, m in self.math[max(k, 0):]:
+            if x >= b:
+                break
+            if y > a:
+                out.append(m)
+        return out
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -374,7 +384,8 @@ def _sentences(block: ProseBlock, inline: list[MathSpan], doc: Document) -> Iter
         end = len(masked) if match is None else match.start()
         if masked[pos:end].strip():
             inside = tuple((a - pos, b - pos, m) for a, b, m in regions if a >= pos and b <= end)
-            yield _Sentence(masked[pos:end], block.text[pos:end], base + pos, inside, doc)
+            yield _Sentence(masked[pos:end], block.text[pos:end], base + pos, inside, doc,
+                            tuple(a for a, _, _ in inside))
         if match is not None:
             pos = match.end()
 
@@ -390,7 +401,6 @@ def prose_facts(doc: Document) -> tuple[Fact, ...]:
     inline = sorted(doc.math, key=lambda m: m.span.start)  # display math in a paragraph is masked too
     starts = [m.span.start for m in inline]
     facts: dict[tuple[int, str, str, str], Fact] = {}
-    from bisect import bisect_left, bisect_right
 
     for block in doc.prose:
         lo = bisect_left(starts, block.span.start)

@@ -80,6 +80,65 @@ def _record_inline(fn: Callable[..., bool], guard: bool) -> Callable[["StateInli
     return rule
 
 
+class _Closers:
+    """Where display math can close, computed once per source (keeps failing scans linear).
+
+    dollarmath, texmath and amsmath scan to the end of the block for a closer that is not
+    there, once per opening line: a file of unclosed ``$$`` lines made that quadratic
+    (35 s for 200 KB). A bisect over these tables answers "is there a closer at all?" first.
+    """
+
+    _DOLLAR_LINE = re.compile(r"\$\$[ \t]*(?:\([^)$\n]+?\)[ \t]*)?$")
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        starts = [0]
+        starts.extend(m.end() for m in re.finditer("\n", src))
+        self.line_starts = starts
+        lines = src.split("\n")
+        self.dollar_lines = [i for i, line in enumerate(lines) if "$$" in line and self._DOLLAR_LINE.search(line.rstrip())]
+        self.bracket_closers = [m.start() for m in re.finditer(r"\\\]", src)]
+        self.env_closers: dict[str, list[int]] = {}
+        for m in re.finditer(r"\\end\{([A-Za-z]+\*?)\}", src):
+            self.env_closers.setdefault(m.group(1), []).append(m.start())
+
+    def may_close(self, state: Any, start_line: int, end_line: int) -> bool:
+        begin = state.bMarks[start_line] + state.tShift[start_line]
+        src = self.src
+        limit = state.eMarks[end_line - 1] if end_line - 1 < len(state.eMarks) else len(src)
+        if src.startswith("$$", begin):
+            line_end = state.eMarks[start_line]
+            if "$$" in src[begin + 2:line_end]:
+                return True
+            k = bisect_right(self.dollar_lines, start_line)
+            return k < len(self.dollar_lines) and self.dollar_lines[k] < end_line
+        if src.startswith("\\[", begin):
+            k = bisect_right(self.bracket_closers, begin)
+            return k < len(self.bracket_closers) and self.bracket_closers[k] < limit
+        if src.startswith("\\begin{", begin):
+            env = re.match(r"\\begin\{([A-Za-z]+\*?)\}", src[begin:begin + 40])
+            if env is None:
+                return False
+            closers = self.env_closers.get(env.group(1), [])
+            k = bisect_right(closers, begin)
+            return k < len(closers) and closers[k] < limit
+        return True
+
+
+_MATH_BLOCK_RULES = frozenset({"math_block", "math_block_eqno", "amsmath"})
+
+
+def _guard_block(fn: Callable[..., bool]) -> Callable[..., bool]:
+    def rule(state: Any, startLine: int, endLine: int, silent: bool) -> bool:
+        closers = state.env.get("mathlint_closers")
+        if closers is None or closers.src is not state.src:
+            closers = state.env["mathlint_closers"] = _Closers(state.src)
+        if not closers.may_close(state, startLine, endLine):
+            return False
+        return fn(state, startLine, endLine, silent)
+    return rule
+
+
 def _record_block(fn: Callable[..., bool]) -> Callable[..., bool]:
     def rule(state: Any, startLine: int, endLine: int, silent: bool) -> bool:
         n = len(state.tokens)
@@ -94,6 +153,18 @@ def _record_block(fn: Callable[..., bool]) -> Callable[..., bool]:
     return rule
 
 
+def _find_inline(state: "StateInline", needle: str, start: int) -> int:
+    """``state.src.find(needle, start)``, remembering misses so repeated openers stay linear."""
+    memo = state.env.setdefault("mathlint_misses", {})
+    key = (needle, id(state.src), len(state.src))
+    if start >= memo.get(key, len(state.src) + 1):
+        return -1
+    found = state.src.find(needle, start)
+    if found == -1:
+        memo[key] = min(start, memo.get(key, start))
+    return found
+
+
 def _bracket_display_inline(state: "StateInline", silent: bool) -> bool:
     r"""``\[..\]`` inside a paragraph (markdown-it would read ``\[`` as an escaped ``[``)."""
     src, pos = state.src, state.pos
@@ -104,7 +175,7 @@ def _bracket_display_inline(state: "StateInline", silent: bool) -> bool:
         back -= 1
     if (pos - back) % 2:
         return False
-    close = src.find("\\]", pos + 2)
+    close = _find_inline(state, "\\]", pos + 2)
     if close == -1 or not src[pos + 2:close].strip():
         return False
     if not silent:
@@ -137,7 +208,7 @@ def _display_dollars_inline(state: "StateInline", silent: bool) -> bool:
         return False  # kramdown-style inline $$x$$: dollarmath's rule reads it
     close = pos + 2
     while True:
-        close = src.find("$$", close)
+        close = _find_inline(state, "$$", close)
         if close == -1:
             return False
         if not _escaped(src, close):
@@ -171,6 +242,8 @@ def make_parser() -> "MarkdownIt":
         if r.name in _INLINE_RULES:
             r.fn = _record_inline(r.fn, guard=r.name in ("math_inline", "math_display_dollars"))
     for r in md.block.ruler.__rules__:
+        if r.name in _MATH_BLOCK_RULES:
+            r.fn = _guard_block(r.fn)
         if r.name not in _CONTAINER_RULES:
             r.fn = _record_block(r.fn)
     md.inline.ruler.__compile__()

@@ -127,12 +127,21 @@ def _emit(toks: list[_Tok], text: str) -> str:
             out.append("\\left(" + _emit(toks[i + 2:end], text) + "\\right)^{-1}")
             i = end + 1
             continue
-        if kind == "name" and word in ("sqrt", "norm") and nxt is not None and nxt.kind == "open":
+        if kind == "name" and word in ("sqrt", "norm", "sum") and nxt is not None and nxt.kind == "open":
             end = _matching(toks, i + 1)
             inner = _emit(toks[i + 2:end], text)
-            out.append(f"\\sqrt{{{inner}}}" if word == "sqrt" else f"\\|{inner}\\|")
+            if word == "sqrt":
+                out.append(f"\\sqrt{{{inner}}}")
+            elif word == "norm":
+                out.append(f"\\|{inner}\\|")
+            else:  # sum of all entries: 1ᵀ M 1
+                out.append(f"\\mathbf{{1}}^T ({inner}) \\mathbf{{1}}")
             i = end + 1
             continue
+        if kind == "name" and len(word) > 1 and word not in FUNCTIONS and word not in GREEK \
+                and nxt is not None and nxt.kind == "open" and "_" not in word \
+                and not re.fullmatch(r"[A-Za-z]\d+", word):
+            raise TranslateError(f"unknown function {word!r}", tok.offset)
         if kind == "name" and word in FUNCTIONS:
             out.append(FUNCTIONS[word])
         elif kind == "name" and word in ("ones", "one"):
@@ -156,7 +165,7 @@ def _emit(toks: list[_Tok], text: str) -> str:
         elif kind == "ediv":
             out.append("\\oslash")
         elif kind == "prime":
-            out.append("^{T}")
+            out.append("^T")
         elif kind in ("caret", "epow"):
             end = _operand_end(toks, i + 1)
             exponent = toks[i + 1:end]
@@ -165,7 +174,8 @@ def _emit(toks: list[_Tok], text: str) -> str:
                 body = "".join(t.text for t in exponent[1:-1])
             if kind == "epow":
                 raise TranslateError("elementwise powers (.^) are not supported; use .* ", tok.offset)
-            out.append("^{" + body.replace(" ", "") + "}")
+            body = body.replace(" ", "")
+            out.append("^" + body if len(body) == 1 else "^{" + body + "}")
             i = end
             continue
         elif kind == "op" and word == "*":
@@ -222,13 +232,14 @@ def run_derive(text: str, wrt: str, layout: Layout | str = "denominator",
     target = _parse_one(wrt, "--wrt")
     if isinstance(target, str):
         return EXIT_USAGE, target
-    variable = _variable(target[0], f)
-    if isinstance(variable, str):
-        return EXIT_USAGE, variable
     try:
         declared = _shapes(shapes or {})
     except ValueError as exc:
         return EXIT_USAGE, f"error: {exc}"
+    f = _typed(f, declared)
+    variable = _variable(_typed(target[0], declared), f)
+    if isinstance(variable, str):
+        return EXIT_USAGE, variable
     ctx = Context(shapes=declared, style=style if style is not None else NotationStyle())
     return _derive(f, variable, ctx, lay, explain, fmt)
 
@@ -246,6 +257,8 @@ def _derive(f, variable, ctx, layout: Layout, explain: bool, fmt: str) -> tuple[
             return EXIT_OK, "\n".join(format_steps(steps, ctx, fmt))
         derivation = derive_gradient(f, variable, ctx, layout)
     except Unsupported as exc:
+        if exc.reason.value == "shape":
+            return EXIT_USAGE, f"error: shapes do not conform: {exc.detail}"
         return EXIT_UNSUPPORTED, f"cannot derive ({exc.reason.value}): {exc.detail}"
     except ShapeError as exc:
         return EXIT_USAGE, f"error: shapes do not conform: {exc.message}"
@@ -287,6 +300,39 @@ def _variable(expr, f):  # type: ignore[no-untyped-def]
         if isinstance(node, Symbol) and node.key == expr.key:
             return node
     return expr  # f does not depend on it: the gradient is 0
+
+
+def _typed(expr, declared: Mapping[str, tuple[object, object]]):  # type: ignore[no-untyped-def]
+    """Plain letters typed in a terminal read by case: ``A`` a matrix, ``x`` a column vector,
+    ``\\lambda`` a scalar — unless ``--shape`` says otherwise."""
+    import dataclasses
+
+    from .parsers.expr import Expr, Symbol
+
+    def kind(sym: Symbol) -> str:
+        shape = declared.get(sym.key)
+        if shape is not None:
+            return "scalar" if tuple(shape) == (1, 1) else "vector" if shape[1] == 1 else "matrix"
+        bare = sym.name.lstrip("\\")
+        if sym.name.startswith("\\") and bare[:1].islower():
+            return "scalar"
+        return "matrix" if bare[:1].isupper() else "vector"
+
+    def walk(e: Expr) -> Expr:
+        if isinstance(e, Symbol):
+            return dataclasses.replace(e, kind=kind(e)) if e.kind == "unknown" else e
+        changes = {}
+        for f in dataclasses.fields(e):
+            if f.name in ("loc", "note"):
+                continue
+            value = getattr(e, f.name)
+            if isinstance(value, Expr):
+                changes[f.name] = walk(value)
+            elif isinstance(value, tuple) and any(isinstance(v, Expr) for v in value):
+                changes[f.name] = tuple(walk(v) if isinstance(v, Expr) else v for v in value)
+        return dataclasses.replace(e, **changes) if changes else e
+
+    return walk(expr)
 
 
 def _shapes(shapes: Mapping[str, tuple[object, ...]]) -> dict[str, tuple[object, object]]:

@@ -116,8 +116,6 @@ class MathlintPlugin(BasePlugin[MathlintPluginConfig]):  # type: ignore[no-untyp
         for finding in visible_findings(report):
             span = finding.span
             text = f"{shown}:{span.line}:{span.col}: {finding.level.value}[{finding.code}] {finding.message}"
-            if finding.expected:
-                text += f" (expected: {finding.expected})"
             if self.settings.fails(finding.level):
                 self.counts["failing"] += 1
                 log.warning(text)
@@ -132,8 +130,8 @@ class MathlintPlugin(BasePlugin[MathlintPluginConfig]):  # type: ignore[no-untyp
     def on_post_build(self, config: Any) -> None:
         if self.settings is not None and self.counts["pages"]:
             log.info(
-                "checked %d claims on %d pages with math; %d findings at or above fail_on=%s",
-                self.counts["claims"], self.counts["pages"], self.counts["failing"], self.settings.fail_on,
+                "%d claims checked on %d pages; findings at or above fail_on=%s: %d",
+                self.counts["claims"], self.counts["pages"], self.settings.fail_on, self.counts["failing"],
             )
 
     def _check(self, source: str) -> Any:

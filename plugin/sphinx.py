@@ -15,9 +15,9 @@ the CLI (so lines are exact and prose context counts), then each finding at or a
 ``mathlint_fail_on`` becomes a Sphinx warning at ``(docname, line)`` with type
 ``mathlint`` and subtype the rule code — ``sphinx-build -W`` fails on it and
 ``suppress_warnings = ["mathlint.layout-mismatch"]`` silences one rule. Findings below the
-threshold are logged at info level. Annotations are stock docutils nodes (``error``,
-``warning``, ``note`` admonitions after display math; an ``inline`` after inline math), so
-every builder renders them without custom visitors.
+threshold are logged at info level. Annotations are stock docutils nodes (an ``admonition``
+titled "mathlint" with class ``error``/``warning``/``note`` after display math, an ``inline``
+after inline math), so every builder renders them without custom visitors.
 
 Parallel safety, honestly: the handler only reads the source file, writes into the
 document's own doctree and keeps per-document counts in the environment, merged by
@@ -53,7 +53,7 @@ logger = logging.getLogger(__name__)
 _SETTINGS: "weakref.WeakKeyDictionary[Any, Config]" = weakref.WeakKeyDictionary()
 _SPACE = re.compile(r"\s+")
 _ENV_WRAPPER = re.compile(r"^\\begin\{[^}]*\}|\\end\{[^}]*\}$")
-_ADMONITIONS = {"error": nodes.error, "warning": nodes.warning, "info": nodes.note}
+_CLASS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _settings(app: "Sphinx") -> Config:
@@ -117,8 +117,6 @@ def check_doctree(app: "Sphinx", doctree: nodes.document) -> None:
     failing = 0
     for finding in shown:
         message = f"{finding.level.value}[{finding.code}] {finding.message}"
-        if finding.expected:
-            message += f" (expected: {finding.expected})"
         where = (docname, finding.span.line)
         if settings.fails(finding.level):
             failing += 1
@@ -166,9 +164,9 @@ def _target(finding: "Finding", report: "FileReport", math: list[nodes.Element],
 def _note_children(findings: Iterable["Finding"], inline: bool) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     for finding in findings:
-        text = f"mathlint {finding.level.value}[{finding.code}]: {finding.message}"
+        text = f"{finding.level.value}[{finding.code}]: {finding.message}"
         if inline:
-            out.append(nodes.Text(f" ⟵ {text}"))
+            out.append(nodes.Text(f" ⟵ mathlint {text}"))
             if finding.expected:
                 out += [nodes.Text("; expected "), nodes.math(finding.expected, finding.expected)]
             continue
@@ -198,7 +196,9 @@ def annotate(doctree: nodes.document, math: list[nodes.Element], report: "FileRe
         worst = min(found, key=lambda f: ("error", "warning", "info").index(f.level.value)).level.value
         classes = ["mathlint", f"mathlint-{worst}"]
         if isinstance(node, nodes.math_block):
-            box = _ADMONITIONS[worst]("", *_note_children(found, inline=False), classes=classes)
+            # a generic admonition with the severity as class: styled like `.. error::` by themes
+            box = nodes.admonition("", nodes.title("mathlint", "mathlint"),
+                                   *_note_children(found, inline=False), classes=[*classes, _CLASS[worst]])
             _fill_docname(box, docname)
             node.parent.insert(node.parent.index(node) + 1, box)
         else:
@@ -230,8 +230,8 @@ def _summary(app: "Sphinx", exception: BaseException | None) -> None:
     if exception is None and counts:
         claims = sum(c for c, _ in counts.values())
         failing = sum(f for _, f in counts.values())
-        logger.info("mathlint: %d claims in %d documents with math; %d findings at or above fail_on",
-                    claims, len(counts), failing)
+        logger.info("mathlint: %d claims checked in %d documents with math; findings at or above "
+                    "mathlint_fail_on: %d", claims, len(counts), failing)
 
 
 def setup(app: "Sphinx") -> dict[str, Any]:

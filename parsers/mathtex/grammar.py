@@ -463,7 +463,7 @@ class ExprParser:
             x = t.text
             if len(x) == 1 and x.isalpha():
                 out2.append(Symbol(x, loc=(t.start, t.end)))
-            elif x.isdigit():
+            elif x.isascii() and x.isdigit():
                 for d, ch in enumerate(x):
                     out2.append(Number(Fraction(int(ch)), loc=(t.start + d, t.start + d + 1)))
             elif x[0] == "\\" and x[1:] in N.GREEK:
@@ -567,7 +567,7 @@ class ExprParser:
             raise self.fail(f"unknown macro {x}", t)
         if len(x) == 1 and x.isalpha():
             return self.parse_letter(t)
-        if c.isdigit():
+        if "0" <= c <= "9":
             self.i += 1
             if self.bold is not None and x in ("0", "1"):
                 return Zero(loc=(t.start, t.end), note=self.bold) if x == "0" else Ones("vector", loc=(t.start, t.end), note=None)
@@ -761,7 +761,7 @@ class ExprParser:
         if w in N.UNSUPPORTED_WORDS:
             raise self.fail(f"{t.note or w} is not supported", t)
         self.i += 1
-        if w.isdigit():
+        if w.isascii() and w.isdigit():
             return Number(Fraction(w), loc=loc)
         if len(w) == 1:
             return Symbol(w, loc=loc, note=t.note)
@@ -996,7 +996,7 @@ class ExprParser:
         if k < b and toks[k].text == "^":
             a2, b2, after = self.arg_range(k + 1)
             body = "".join(toks[j].text for j in range(a2, b2))
-            if body.isdigit():
+            if body.isascii() and body.isdigit():
                 return after, int(body)
         return k, 1
 

@@ -155,11 +155,16 @@ def _expand(toks: list[Tok], table: dict[str, tuple[int, str]]) -> list[Tok]:
                     j += 1
             end = toks[j - 1].end if j > i + 1 else t.end
             body_toks = tokenize(body)
+            used = [int(body_toks[k + 1].text[0]) for k in range(len(body_toks) - 1)
+                    if body_toks[k].text == "#" and "1" <= body_toks[k + 1].text[:1] <= "9"]
+            if used != sorted(set(used)):
+                # arguments reordered or repeated: their own offsets would not be monotonic
+                args = [[_moved(a, t.start, end) for a in arg] for arg in args]
             k = 0
             first = True
             while k < len(body_toks):
                 b = body_toks[k]
-                if b.text == "#" and k + 1 < len(body_toks) and body_toks[k + 1].text[:1].isdigit():
+                if b.text == "#" and k + 1 < len(body_toks) and "1" <= body_toks[k + 1].text[:1] <= "9":
                     num = int(body_toks[k + 1].text[0])
                     if 1 <= num <= len(args):
                         out.extend(args[num - 1])
@@ -174,6 +179,12 @@ def _expand(toks: list[Tok], table: dict[str, tuple[int, str]]) -> list[Tok]:
             i = j
         toks = out
     return toks
+
+
+def _moved(t: Tok, start: int, end: int) -> Tok:
+    m = Tok(t.text, start, end, t.space)
+    m.gap, m.word, m.note = t.gap, t.word, t.note
+    return m
 
 
 def _close_brace(toks: list[Tok], i: int) -> int:
@@ -347,7 +358,7 @@ def _skip_dimension(toks: list[Tok], i: int) -> int:
     n = len(toks)
     if i < n and toks[i].text == "-":
         i += 1
-    if i < n and toks[i].text[:1].isdigit():
+    if i < n and "0" <= toks[i].text[:1] <= "9":
         i += 1
     while i < n and toks[i].text.isalpha() and len(toks[i].text) == 1:
         i += 1
@@ -411,7 +422,7 @@ def _read_word(toks: list[Tok], i: int, latex: str) -> tuple[int, Tok] | None:
     if x in ("\\mathit", "\\mathnormal") and len(word) == 1:
         return None
     w = Tok(_WORD_TEXT, t.start, toks[after - 1].end, t.space)
-    w.word = N.WORDS.get(word, word) if not word.isdigit() else word
+    w.word = N.WORDS.get(word, word)
     w.note = f"{x}{{{word}}}"
     return after, w
 

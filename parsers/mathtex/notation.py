@@ -8,6 +8,7 @@ these tables; the printer reads them backwards.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import fields
 from typing import Iterable, Iterator
@@ -279,6 +280,11 @@ MATRIX_ENVIRONMENTS = frozenset(
 )
 
 
+TRACE_SPELLING = re.compile(
+    r"\\(?:operatorname|mathrm|text|textrm|mathsf)\{(?:tr|Tr|trace|Trace)\}|\\(?:tr|Tr|trace|Trace)|tr|Tr|trace|Trace"
+)
+"""What a trace may be printed as (a `NotationStyle.trace` or a `Trace.note` without its bracket)."""
+
 # --- styles -----------------------------------------------------------------------------
 
 def style_of(exprs: Iterable[Expr]) -> NotationStyle:
@@ -302,9 +308,12 @@ def style_of(exprs: Iterable[Expr]) -> NotationStyle:
                 if node.bold and note in ("mathbf", "boldsymbol", "bm"):
                     bold[note] += 1
             elif isinstance(node, Transpose):
-                transpose[note] += 1
+                if note.startswith("^") or note in ("'", "ᵀ"):
+                    transpose[note] += 1
             elif isinstance(node, Trace):
                 spelling, bracket = split_trace_note(note)
+                if not TRACE_SPELLING.fullmatch(spelling):
+                    continue  # \langle A, B\rangle
                 trace[spelling] += 1
                 if bracket:
                     brackets[bracket] += 1

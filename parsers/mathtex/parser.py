@@ -258,16 +258,14 @@ class _SpanParser:
                     sides.append(Query(loc=(p, p)))
                     locs.append((p, p))
             else:
-                loc = (toks[start].start, toks[a - 1].end)
+                loc = _extent(toks, start, a)
                 sides.append(self._side(parser, start, a, loc))
                 locs.append(loc)
             start = after
         for message, loc in parser.problems:
             self.problems.append(ParseProblem(message, loc))
         text_all = [s for s in text + parser.text if s]
-        return Statement(
-            tuple(sides), tuple(c[2] for c in cuts), tuple(locs), (toks[0].start, toks[-1].end), " ".join(text_all), r
-        )
+        return Statement(tuple(sides), tuple(c[2] for c in cuts), tuple(locs), _extent(toks, 0, n), " ".join(text_all), r)
 
     def _side(self, parser: ExprParser, a: int, b: int, loc: tuple[int, int]) -> Expr:
         try:
@@ -296,6 +294,15 @@ def _merge_continued(rows: list[list[Tok]]) -> list[list[Tok]]:
                 continue
         last = r
     return rows
+
+
+def _extent(toks: list[Tok], a: int, b: int) -> tuple[int, int]:
+    """Offsets covering ``toks[a:b]`` (tokens of an expanded macro all point at its call)."""
+    start, end = toks[a].start, toks[b - 1].end
+    if start > end or any(t.start < start or t.end > end for t in toks[a:b]):
+        start = min(t.start for t in toks[a:b])
+        end = max(t.end for t in toks[a:b])
+    return start, end
 
 
 def _relation_colon(row: list[Tok], k: int) -> bool:

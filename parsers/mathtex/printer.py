@@ -30,7 +30,6 @@ __all__ = ["to_latex", "to_text"]
 
 _ATOM, _POSTFIX, _PREFIX, _MUL, _ELEM, _ADD = 6, 5, 4, 3, 2, 1
 _ENDS_WORD = re.compile(r"(?:\\[A-Za-z]+|[A-Za-z])$")
-_TRACE_SPELLINGS = re.compile(r"(?:\\(?:operatorname|mathrm|text|textrm|mathsf)\{(?:tr|Tr|trace|Trace)\}|\\(?:tr|Tr|trace|Trace)|tr|Tr|trace)$")
 
 
 def to_latex(expr: Expr, style: NotationStyle | None = None) -> str:
@@ -232,7 +231,7 @@ class _Latex:
         return f"{self.base(e.base)}^{{{self.p(e.exponent)}}}"
 
     def transpose_mark(self, note: str | None) -> str:
-        if self.style is not None:
+        if self.style is not None and _is_postfix_mark(self.style.transpose):
             return self.style.transpose
         if note and (note.startswith("^") or note in ("'", "ᵀ")):
             return note
@@ -255,11 +254,11 @@ class _Latex:
     # --- functions --------------------------------------------------------------------
 
     def p_Trace(self, e: Trace) -> str:
-        if self.style is not None:
+        if self.style is not None and N.TRACE_SPELLING.fullmatch(self.style.trace):
             spelling, brackets = self.style.trace, self.style.brackets
         else:
             spelling, brackets = N.split_trace_note(e.note or "")
-            if not _TRACE_SPELLINGS.fullmatch(spelling):
+            if not N.TRACE_SPELLING.fullmatch(spelling):
                 spelling = NotationStyle().trace
             brackets = brackets or NotationStyle().brackets
         open_, close = (brackets[0], brackets[1]) if len(brackets) == 2 else ("(", ")")
@@ -334,7 +333,7 @@ class _Latex:
         if e.kind == "nabla":
             head = f"\\nabla_{{{self.p(e.wrt)}}} "
             if e.note == "implicit" and isinstance(e.expr, Apply):
-                head = "\\nabla"
+                head = "\\nabla "
             if e.expr is None:
                 return head.rstrip()
             body = self.p(e.expr) if _prec(e.expr) >= _MUL else f"({self.p(e.expr)})"
@@ -379,10 +378,12 @@ class _Latex:
         if e.upper is not None:
             head += f"^{{{self.p(e.upper)}}}"
         body = self.p(e.body) if _prec(e.body) >= _MUL else f"({self.p(e.body)})"
-        return _join([head, body])
+        return f"{head} {body}"
 
     def p_MatrixLiteral(self, e: MatrixLiteral) -> str:
         if e.env == "list":
+            if len(e.rows) > 1:  # [a; b; c]
+                return "[" + "; ".join(", ".join(self.p(x) for x in row) for row in e.rows) + "]"
             open_, close = ("[", "]") if e.note == "[" else ("(", ")")
             return open_ + ", ".join(self.p(x) for x in (e.rows[0] if e.rows else ())) + close
         rows = " \\\\ ".join(" & ".join(self.p(x) for x in row) for row in e.rows)
@@ -391,6 +392,10 @@ class _Latex:
             cols = max((len(r) for r in e.rows), default=1)
             return f"\\begin{{array}}{{{'c' * cols}}} {rows} \\end{{array}}"
         return f"\\begin{{{env}}} {rows} \\end{{{env}}}"
+
+
+def _is_postfix_mark(mark: str) -> bool:
+    return mark.startswith("^") or mark in ("'", "ᵀ")
 
 
 def _script_base(e: Expr) -> Expr:

@@ -161,12 +161,13 @@ def test_is_index_claim_and_definitions() -> None:
 
 
 def _findings(latex: str, ctx: Context, result: IndexCheck | None):  # type: ignore[no-untyped-def]
+    wrong = result is not None and not result.ok
     index = LineIndex(latex, "notes.md")
     [statement] = parse_math(latex).statements
     (l0, l1), (r0, r1) = statement.side_locs
     lhs, rhs = statement.sides
     assert lhs is not None and rhs is not None
-    return index_findings(lhs, rhs, ctx, result, index.span(l0, l1), index.span(r0, r1))
+    return index_findings(lhs, rhs, ctx, wrong, index.span(l0, l1), index.span(r0, r1))
 
 
 def test_index_mismatch_is_the_finding_of_a_wrong_claim() -> None:

@@ -46,6 +46,8 @@ $$\\frac{\\partial \\operatorname{tr}(\\mathbf{A}\\mathbf{X}\\mathbf{B})}{\\part
 A wrong one:
 
 $$\\frac{\\partial \\operatorname{tr}(\\mathbf{A}\\mathbf{X}^T\\mathbf{B})}{\\partial \\mathbf{X}} = \\mathbf{A}\\mathbf{B}$$
+
+Inline, in the other layout: $\\frac{\\partial \\operatorname{tr}(\\mathbf{A}\\mathbf{X})}{\\partial \\mathbf{X}} = \\mathbf{A}$ as said.
 """
 
 
@@ -70,7 +72,7 @@ def test_warnings_fail_a_W_build_with_locations(project: Path) -> None:
     done = sphinx_build(project, "-W", "-q")
     log = done.stderr
     assert done.returncode == 1, done.stdout + log
-    assert "index.rst:11: WARNING: error[wrong-derivative]" in log
+    assert "index.rst:12: WARNING: error[wrong-derivative]" in log
     assert "calculus.md:9: WARNING: error[wrong-derivative]" in log
     assert "[mathlint.wrong-derivative]" in log
     assert log.count("WARNING") == 2
@@ -88,6 +90,9 @@ def test_build_without_W_succeeds_and_annotates(project: Path) -> None:
     # the note sits right after the wrong equation, not after the right one
     right, wrong = calculus.index("\\mathbf{A}^T\\mathbf{B}^T"), calculus.index("\\mathbf{X}^T\\mathbf{B}")
     assert right < calculus.index("mathlint-error") and wrong < calculus.index("mathlint-error")
+    # a layout mismatch (a warning, below fail_on=error) is annotated inline, right after its math
+    inline = calculus.index('<span class="mathlint mathlint-warning">')
+    assert calculus.rindex("= \\mathbf{A}\\)</span>", 0, inline) == inline - len("= \\mathbf{A}\\)</span>")
 
 
 def test_suppress_warnings_and_fail_on(project: Path) -> None:
@@ -96,6 +101,10 @@ def test_suppress_warnings_and_fail_on(project: Path) -> None:
     assert sphinx_build(project, "-W", "-q").returncode == 0
     conf.write_text(CONF.replace('"error"', '"never"'), encoding="utf-8")
     assert sphinx_build(project, "-W", "-q").returncode == 0
+    conf.write_text(CONF.replace('"error"', '"warning"'), encoding="utf-8")
+    done = sphinx_build(project, "-q")
+    assert "calculus.md:11: WARNING: warning[layout-mismatch]" in done.stderr
+    assert "[mathlint.layout-mismatch]" in done.stderr
 
 
 def test_parallel_build(project: Path) -> None:
