@@ -157,7 +157,8 @@ REFUTATION_REACH = 400
 def _respect_refutation(doc: Document, claim: Claim, verdict: Verdict, facts: DocumentFacts) -> Verdict:
     """A wrong claim that the text itself refutes right after ("but this guess is wrong")
     is a deliberate wrong guess: context, never a finding."""
-    if verdict.status is not Status.WRONG or claim.math is None:
+    refutable = verdict.status is Status.WRONG or (verdict.status is Status.UNSUPPORTED and verdict.reason is Reason.SHAPE)
+    if not refutable or claim.math is None:
         return verdict
     end = claim.math.span.end
     next_display = min((m.span.start for m in doc.math if m.display and m.span.start >= end), default=len(doc.text))
@@ -209,7 +210,7 @@ def _all_shapes_declared(claim: Claim) -> bool:
     never become an error."""
     from .recognise import free_symbols
 
-    if claim.kind not in (ClaimKind.DERIVATIVE, ClaimKind.EQUALITY):
+    if claim.kind not in (ClaimKind.DERIVATIVE, ClaimKind.EQUALITY) or claim.hints & {"conditional", "square"}:
         return False
     symbols = free_symbols(claim.lhs) | free_symbols(claim.rhs)
     return bool(symbols) and all(s in claim.context.shapes for s in symbols)

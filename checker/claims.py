@@ -62,6 +62,10 @@ class Claim:
     rhs_latex: str = ""
     """The right-hand side's LaTeX as written (for term naming and `--fix`)."""
     rhs_written: Expr | None = field(default=None, compare=False, repr=False)
+    plain: "tuple[Expr, Expr, Expr | None] | None" = field(default=None, compare=False, repr=False)
+    """``(lhs, rhs, function)`` with only the differentiated function's name substituted: the
+    reading in which other defined names (``D = BXC^T``) are held constant, as the
+    one-occurrence-at-a-time trick does. Tried before a claim is called wrong."""
     hints: frozenset[str] = frozenset()
     """What the words around the claim say: ``"conditional"`` (an if/then statement, or a chain
     ending in a constant such as ``= I``: a condition, not an identity), ``"symmetric"`` (the

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import singledispatch
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from ..parsers.expr import (
     Abs, Add, Det, Diag, Differential, Div, Expr, Func, Hadamard, Inverse, Mul, Norm, Number,
-    Power, Symbol, Trace, Transpose, Zero,
+    Power, Symbol, Trace, Transpose, Zero, walk,
 )
-from .simplify import ShapeView
+from .adjoint import DerivationError, _is_det_like, _scalar_derivative
+from .shape_view import ShapeView
 
 if TYPE_CHECKING:
     from .claims import Context
@@ -40,8 +41,6 @@ class _DState:
 def differential_terms(expr: Expr, keys: frozenset[str], view: ShapeView,
                        ctx: "Context | None" = None) -> list[Expr]:
     """The terms of ``d(expr)`` (unsimplified), one per occurrence of a symbol in ``keys``."""
-    from .derive import DerivationError  # noqa: F401 - re-raised from the rules below
-
     state = _DState(keys, view, ctx.elementwise_functions if ctx is not None else None)
     return _d(expr, state)
 
@@ -55,8 +54,6 @@ def differential(expr: Expr, keys: frozenset[str], view: ShapeView, ctx: "Contex
 
 
 def _unsupported(what: str) -> Exception:
-    from .derive import DerivationError
-
     return DerivationError(what)
 
 
@@ -102,9 +99,7 @@ def _d(expr: Expr, st: _DState) -> list[Expr]:
     return []
 
 
-def _walk(expr: Expr):  # type: ignore[no-untyped-def]
-    from ..parsers.expr import walk
-
+def _walk(expr: Expr) -> Iterator[Expr]:
     return walk(expr)
 
 
@@ -178,8 +173,6 @@ def _(expr: Abs, st: _DState) -> list[Expr]:
 
 @_d.register
 def _(expr: Func, st: _DState) -> list[Expr]:
-    from .derive import _is_det_like
-
     u = expr.arg
     if expr.name == "log":
         m = _is_det_like(u, st.view)
@@ -191,8 +184,6 @@ def _(expr: Func, st: _DState) -> list[Expr]:
     if st.scalar(u):
         if expr.name == "log":  # d log u = du / u
             return [Div(t, u) for t in terms]
-        from .derive import _scalar_derivative
-
         return [_mul(_scalar_derivative(expr), t) for t in terms]
     if _matrix_function(expr, st):
         raise _unsupported(f"the differential of the matrix function {expr.name}")

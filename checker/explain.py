@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from ..parsers.expr import (
     Add, Derivative, Differential, Expr, Mul, Norm, Number, Power, Symbol, Trace, Transpose,
 )
-from .derive import DEFAULT_SEED, DerivationError, gradient_parts, shape_view
+from .adjoint import DerivationError, gradient_parts
+from .derive import DEFAULT_SEED, shape_view
 from .differentials import differential_terms
 from .options import Layout
 from .simplify import ShapeView, simplify

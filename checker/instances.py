@@ -249,7 +249,9 @@ def _requirements(exprs: Sequence[Expr]) -> dict[str, set[str]]:
 
 
 def _assumptions(ctx: Context, key: str) -> set[str]:
-    raw = ctx.assumptions.get(key, frozenset())
+    raw = ctx.assumptions.get(key)
+    if not raw:
+        return set()
     return {_ASSUMPTION_SYNONYMS.get(a.lower(), a.lower()) for a in raw}
 
 
@@ -268,6 +270,8 @@ class Sampler:
         self.cache: dict[tuple[int, int], Instance] = {}
         products = {t[0] for t in env.products if isinstance(t[0], str)}
         self.names = [n for n in env.size_names() if n not in products]
+        self.flags = {key: self.requirements.get(key, set()) | _assumptions(ctx, key) for key in self.keys}
+        """Symbol key → what its samples must satisfy (from where it stands, and the document)."""
 
     def sizes(self, k: int) -> dict[str, int]:
         """Sizes for instance ``k``: all different within an instance, ≥ 3.
@@ -305,11 +309,11 @@ class Sampler:
         sizes = self.sizes(k)
         shapes: dict[str, tuple[int, int]] = {}
         values: dict[str, Array] = {}
+        flags = self.flags
         for key in self.keys:
             shape = self.concrete(self.env.symbols.get(key, (1, 1)), sizes)
             shapes[key] = shape
-            flags = self.requirements.get(key, set()) | _assumptions(self.ctx, key)
-            values[key] = _draw(self.rng, shape, flags, tier)
+            values[key] = _draw(self.rng, shape, flags[key], tier)
         leaf_shapes = {id(n): self.concrete(self.env.nodes[id(n)], sizes) for n in self.leaves
                        if id(n) in self.env.nodes}
         inst = Instance(values, sizes, shapes, leaf_shapes, self.exprs)

@@ -22,6 +22,7 @@ from ..parsers.span import Span
 from .claims import Claim, ClaimKind
 from .context_build import DocumentFacts, substitute, symbol_key
 from .options import Layout
+from .rewrite import declares_ones_matrix, has_differential, join_differentials, undo_ones_matrix
 
 
 class LinkRole(str, Enum):
@@ -132,7 +133,7 @@ def merge_continued_rows(latex: str, statements: tuple[Statement, ...]) -> list[
     return out
 
 
-def iter_links(doc: Document, parsed: list[ParsedSpan]) -> Iterator[Link]:
+def iter_links(doc: Document, parsed: list[ParsedSpan], ones_matrix: bool = True) -> Iterator[Link]:
     """Every relation link in document order; a statement that starts with a relation
     continues the previous statement's last side (also across displays, as PDF-converted notes do)."""
     previous: Side | None = None
@@ -145,7 +146,11 @@ def iter_links(doc: Document, parsed: list[ParsedSpan]) -> Iterator[Link]:
                     sides.append(previous if i == 0 else None)
                 else:
                     loc = stmt.side_locs[i] if i < len(stmt.side_locs) else None
+                    if not ones_matrix:
+                        expr = undo_ones_matrix(expr)
                     sides.append(side_of(ps, expr, loc, doc))
+            if any(s is not None and has_differential(s.expr) for s in sides):
+                sides = [None if s is None else dataclasses.replace(s, expr=join_differentials(s.expr)) for s in sides]
             for i, rel in enumerate(stmt.relations):
                 if i + 1 >= len(sides):
                     break
@@ -249,6 +254,8 @@ def _differential_product(expr: Expr) -> bool:
 
 
 CONDITIONAL_WORDS = ("if", "then", "suppose", "assume", "assuming", "when", "whenever", "iff", "given")
+SYMMETRIC_WORDS = ("symmetric", "对称", "대칭", "covariance", "协方差", "공분산", "gaussian", "高斯", "가우시안")
+"""Words that make "these matrices are symmetric" a plausible reading (a covariance is)."""
 HINT_REACH = 300
 """Characters of prose either side of a claim searched for hints ("if A is symmetric")."""
 
@@ -261,8 +268,10 @@ def claim_hints(doc: Document, link: Link) -> frozenset[str]:
     start = max(0, link.math.span.start - HINT_REACH)
     end = min(len(doc.text), link.math.span.end + HINT_REACH)
     nearby = doc.text[start:end].lower()
-    if "symmetric" in nearby or "对称" in nearby:
+    if any(word in nearby for word in SYMMETRIC_WORDS):
         hints.add("symmetric")
+    if "square" in nearby or "方阵" in nearby:
+        hints.add("square")
     return frozenset(hints)
 
 
@@ -279,6 +288,12 @@ def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts,
         function = substitute(lhs.expr, definitions, keep)
     lhs_resolved = substitute(lhs, definitions, keep)
     rhs_resolved = substitute(rhs, definitions, keep)
+    plain_function = None
+    if function is not None and isinstance(lhs, Derivative) and lhs.expr is not None:
+        plain_function = substitute_function_names(lhs, definitions).expr  # type: ignore[union-attr]
+    plain = (substitute_function_names(lhs, definitions), substitute_function_names(rhs, definitions), plain_function)
+    if plain == (lhs_resolved, rhs_resolved, function):
+        plain = None
     span = _join(link.lhs.span, link.rhs.span) if link.lhs.span.start <= link.rhs.span.start else link.rhs.span
     return Claim(
         kind=kind,
@@ -296,7 +311,21 @@ def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts,
         rhs_latex=link.rhs.latex,
         rhs_written=rhs,
         hints=claim_hints(doc, link),
+        plain=plain,
     )
+
+
+def substitute_function_names(expr: Expr, definitions: dict[str, Expr]) -> Expr:
+    """Replace ``f`` in ``\\partial f`` by its definition, one level deep, and nothing else."""
+    from .context_build import rebuild
+
+    if isinstance(expr, Derivative) and expr.expr is not None:
+        key = symbol_key(expr.expr)
+        wrt = symbol_key(expr.wrt)
+        if key is not None and key != wrt and key in definitions and isinstance(expr.expr, (Symbol, Apply)):
+            return dataclasses.replace(expr, expr=definitions[key])
+        return expr
+    return rebuild(expr, lambda child: substitute_function_names(child, definitions))
 
 
 def _join(a: Span, b: Span) -> Span:
@@ -308,7 +337,7 @@ def recognise_claims(doc: Document, parsed: list[ParsedSpan], facts: DocumentFac
     displays: list[Link] = []
     queries: list[Link] = []
     skipped: list[tuple[Link, str]] = []
-    for link in iter_links(doc, parsed):
+    for link in iter_links(doc, parsed, ones_matrix=declares_ones_matrix(doc.text)):
         role, kind, why = classify(link, facts)
         if role is LinkRole.CLAIM and kind is not None:
             claims.append(make_claim(doc, link, kind, facts, forced))

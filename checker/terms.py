@@ -50,8 +50,8 @@ def match_terms(claimed: Expr, expected: Expr, ctx: "Context", *, source: str | 
     """Compare the terms of ``claimed`` with those of ``expected`` (the verified derived answer).
 
     Returns one `TermMatch` per claimed term (1-based ``index``; ``latex`` as the author wrote
-    it when ``source`` — the right-hand side's LaTeX, whose first character is at
-    ``claimed.loc[0]`` — is given, else printed in ``ctx.style``; ``expected_latex`` for a wrong
+    it when ``source`` — the math span's LaTeX that the ``loc``s index (or the right-hand side's
+    text starting where it starts) — is given, else printed in ``ctx.style``; ``expected_latex`` for a wrong
     term), followed by one `TermMatch` with ``index=0`` and empty ``latex`` per derived term
     that no claimed term accounts for (a missing term). Returns ``()`` when there is nothing to
     say term by term (a single term on both sides, or more than `MAX_TERMS` terms).
@@ -212,6 +212,8 @@ def _source_latex(term: Expr, whole: Expr, source: str | None) -> str | None:
     text = source[start:end].strip()
     if text.startswith("+"):
         text = text[1:].strip()
+    if text.count("{") != text.count("}"):
+        return None  # cut inside a command: print it instead
     return text or None
 
 
@@ -231,9 +233,13 @@ def _base_offset(whole: Expr, source: str) -> int | None:
     if whole.loc is None:
         return None
     leaves = [n for n in walk(whole) if isinstance(n, Symbol) and n.loc is not None]
-    for shift in range(0, min(whole.loc[0], 64) + 1):
-        base = whole.loc[0] - shift
-        if all(source[n.loc[0] - base:n.loc[1] - base] in (n.name, n.key) for n in leaves):
+
+    def fits(base: int) -> bool:
+        return all(source[n.loc[0] - base:n.loc[1] - base] in (n.name, n.key) for n in leaves)
+
+    # the whole math span's LaTeX (base 0), else text starting at (or a little before) the side
+    for base in [0] + [whole.loc[0] - shift for shift in range(0, min(whole.loc[0], 64) + 1)]:
+        if base >= 0 and fits(base):
             return base
     return None
 

@@ -26,10 +26,43 @@ def undefined_function(expr: Expr, variables: frozenset[str] = frozenset()) -> s
     return None
 
 
+DECORATIONS = ("\\hat{", "\\tilde{", "\\bar{", "\\check{", "\\breve{", "\\dot{", "\\ddot{", "\\overline{")
+
+
+def unreadable_notation(claim: Claim) -> str | None:
+    """Why a claim uses notation whose meaning mathlint cannot pin down, or None."""
+    from ..parsers.expr import MatrixLiteral
+
+    symbols: dict[str, Symbol] = {}
+    for side in (claim.lhs, claim.rhs):
+        for node in walk(side):
+            if isinstance(node, MatrixLiteral) and node is not side:
+                return "a displayed (block) matrix inside an expression"
+            if isinstance(node, Symbol):
+                symbols[node.key] = node
+    for key, sym in symbols.items():
+        base = _decorated_base(sym.name)
+        if base is not None and any(other.name == base for other in symbols.values()):
+            return f"`{sym.name}` next to `{base}` (conjugate, adjugate, estimate...?) is notation mathlint does not read"
+    return None
+
+
+def _decorated_base(name: str) -> str | None:
+    for prefix in DECORATIONS:
+        if name.startswith(prefix) and name.endswith("}"):
+            return name[len(prefix):-1]
+    if "^{" in name:
+        return name.split("^{", 1)[0]
+    return None
+
+
 def verify_claim(claim: Claim, options: CheckOptions) -> Verdict:
     """Decide one claim (no time bound here: the caller wraps it in the budget)."""
     from . import oracle
 
+    why = unreadable_notation(claim)
+    if why:
+        return Verdict.unsupported(Reason.NOT_SUPPORTED, why)
     try:
         if claim.kind is ClaimKind.DERIVATIVE:
             return _verify_derivative(claim, options, oracle)
@@ -72,11 +105,25 @@ def _is_condition(claim: Claim) -> bool:
 
 
 def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions, oracle) -> Verdict:  # type: ignore[no-untyped-def]
-    """Before calling a claim wrong, try the reading the words around it ask for
-    ("if A is symmetric"): a claim that holds under it is verified under that assumption."""
+    """Before calling a claim wrong, try the other plausible readings: other defined names
+    held constant (the one-occurrence-at-a-time trick), and the assumption the words around
+    it state ("if A is symmetric"). A claim that holds under one of them is not wrong."""
+    import dataclasses
+
+    if claim.plain is not None:
+        lhs, rhs, function = claim.plain
+        plain = dataclasses.replace(claim, lhs=lhs, rhs=rhs, function=function, plain=None)
+        try:
+            if claim.kind is ClaimKind.DERIVATIVE and function is not None:
+                check = oracle.check_gradient(function, claim.variable, rhs, claim.context, claim.layout, options.seed)
+            else:
+                check = oracle.check_equality(lhs, rhs, claim.context, options.seed, layout=claim.layout)
+        except oracle.Unsupported:
+            check = None
+        if check is not None and check.ok:
+            return Verdict(Status.VERIFIED, reading="with the other defined names held constant", detail=check.detail)
     if "symmetric" not in claim.hints:
         return verdict
-    import dataclasses
 
     from .recognise import free_symbols
 

@@ -104,10 +104,10 @@ def _operand_end(toks: list[_Tok], i: int) -> int:
 def translate(text: str) -> str:
     """Terminal math → LaTeX (text with a backslash is LaTeX already and is returned as is).
 
-    >>> translate("tr(A X B X')")
-    '\\\\operatorname{tr}(A X B X^{T})'
-    >>> translate("1/2 * ||A*x - b||^2")
-    '\\\\frac{1}{2} \\\\|A x - b\\\\|^{2}'
+    >>> print(translate("tr(A X B X')"))
+    \\operatorname{tr} (A X B X^T)
+    >>> print(translate("1/2 * norm(A*x - b)^2"))
+    \\frac{1}{2} \\|A x - b\\|^2
     """
     if "\\" in text:
         return text

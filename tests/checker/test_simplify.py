@@ -159,3 +159,16 @@ def test_transpose_of():
 def test_scalar_symbols_commute_to_the_front():
     view = ShapeView({"\\lambda": (1, 1)})
     assert simplify(Mul((X, lam, A)), view) == Mul((lam, X, A))
+
+
+def test_doctests_of_the_derivation_modules():
+    import doctest
+
+    import mathlint.checker.simplify as simplify_module
+    import mathlint.checker.terms as terms_module
+    import mathlint.derive_cmd as derive_cmd_module
+
+    for module in (simplify_module, terms_module, derive_cmd_module):
+        result = doctest.testmod(module)
+        assert result.failed == 0, module.__name__
+        assert result.attempted > 0, module.__name__

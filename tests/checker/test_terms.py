@@ -95,3 +95,16 @@ def test_describe_ranges():
         "term 1 `t1` should be `e1`; term 3 `t3` should be `e3`; terms 2 and 4 are right")
     assert describe_terms((TermMatch(1, "t1", False, None), m(2, True))) == (
         "term 1 `t1` should not be there; term 2 is right")
+
+
+def test_source_may_be_the_whole_math_span():
+    full = ("\\frac{\\partial f}{\\partial \\mathbf{X}} = \\mathbf{A}\\mathbf{X}^T\\mathbf{B}^T"
+            " + \\mathbf{B}^T\\mathbf{X}^T\\mathbf{A}^T - \\mathbf{C}\\mathbf{X}\\mathbf{D}"
+            " + \\mathbf{C}^T\\mathbf{X}\\mathbf{D}^T")
+    rhs = parse_math(full).statements[0].sides[1]
+    for source in (full, full[rhs.loc[0]:]):
+        matches = match_terms(rhs, expected_for(FOUR), CTX, source=source)
+        assert describe_terms(matches) == (
+            "term 1 `\\mathbf{A}\\mathbf{X}^T\\mathbf{B}^T` should be `\\mathbf{A}^T\\mathbf{X}^T\\mathbf{B}^T`; "
+            "term 3 `-\\mathbf{C}\\mathbf{X}\\mathbf{D}` should be `\\mathbf{C}\\mathbf{X}\\mathbf{D}`; "
+            "terms 2 and 4 are right")
