@@ -127,6 +127,56 @@ def derive_differential(expr: Expr, ctx: "Context", wrt: tuple[Expr, ...] | None
     raise Unsupported(Reason.DERIVATION, "the derived differential failed its numeric check")
 
 
+def derive_closed_form(expr: Expr, ctx: "Context", layout: Layout,
+                       *, seed: int = DEFAULT_SEED) -> Derivation:
+    """``expr`` in closed form: each ``∂f/∂X`` inside replaced by its derived gradient, the
+    whole simplified and checked equal to ``expr`` (`oracle.check_equality`).
+
+    For the left side of an equality such as ``∂tr(AXD)/∂X + ∂tr(EXCᵀ)/∂X = ...`` (the
+    ``expected`` of a ``wrong-equality``), or a plain expression (``(AB)ᵀ`` → ``BᵀAᵀ``).
+
+    :raises oracle.Unsupported: a derivative that cannot be derived, differentials, or a
+        result that fails its check.
+    """
+    from .oracle import Unsupported, check_equality
+
+    if any(isinstance(n, Differential) for n in walk(expr)):
+        raise Unsupported(Reason.NOT_SUPPORTED, "closed forms of differentials: use derive_differential")
+    replaced = _replace_derivatives(expr, ctx, layout, seed)
+    view = shape_view((replaced,), ctx, scalar_first=False)
+    try:
+        candidates = [simplify(replaced, view), replaced]
+    except (ZeroDivisionError, RecursionError) as exc:
+        raise Unsupported(Reason.DERIVATION, f"simplification failed: {exc}") from None
+    for candidate in candidates:
+        check = check_equality(expr, candidate, ctx, seed, layout=layout)
+        if check.ok:
+            return Derivation(candidate, _print_latex(candidate, ctx), _print_text(candidate), (), check.reading)
+    raise Unsupported(Reason.DERIVATION, "the closed form failed its numeric check")
+
+
+def _replace_derivatives(expr: Expr, ctx: "Context", layout: Layout, seed: int) -> Expr:
+    import dataclasses
+
+    from ..parsers.expr import Derivative
+    from .oracle import Unsupported
+
+    if isinstance(expr, Derivative):
+        if expr.expr is None:
+            raise Unsupported(Reason.NOT_SUPPORTED, "a derivative operator without a function")
+        return derive_gradient(expr.expr, expr.wrt, ctx, layout, seed=seed).expr
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(expr):
+        if f.name in ("loc", "note"):
+            continue
+        value = getattr(expr, f.name)
+        if isinstance(value, Expr):
+            changes[f.name] = _replace_derivatives(value, ctx, layout, seed)
+        elif isinstance(value, tuple) and value and all(isinstance(v, Expr) for v in value):
+            changes[f.name] = tuple(_replace_derivatives(v, ctx, layout, seed) for v in value)
+    return dataclasses.replace(expr, **changes) if changes else expr
+
+
 def _variable_keys(expr: Expr, wrt: tuple[Expr, ...] | None) -> frozenset[str]:
     if wrt is not None:
         return frozenset(_leaf_key(w) for w in wrt)
@@ -182,5 +232,6 @@ def _print_text(expr: Expr) -> str:
     return to_text(expr)
 
 
-__all__ = ["DEFAULT_SEED", "Derivation", "DerivationError", "derive_differential", "derive_gradient",
+__all__ = ["DEFAULT_SEED", "Derivation", "DerivationError", "derive_closed_form", "derive_differential",
+           "derive_gradient",
            "gradient_parts", "shape_view"]

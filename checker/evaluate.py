@@ -377,6 +377,7 @@ ELEMENTWISE: dict[str, Callable[[Array], Array]] = {
     "tanh": np.tanh,
     "sqrt": _sqrt,
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
+    "sigma": lambda z: 1.0 / (1.0 + np.exp(-z)),  # σ(x) applied as a function: the logistic sigmoid
     "softplus": lambda z: np.log1p(np.exp(z)),
     "relu": lambda z: np.where(z.real > 0, z, 0.0 * z),
     "abs": abs_cs,

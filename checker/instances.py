@@ -22,7 +22,7 @@ from ..parsers.expr import (
     Transpose, Zero, walk,
 )
 from .claims import Context
-from .evaluate import DomainError, EvaluationError, Readings, evaluate, np
+from .evaluate import ELEMENTWISE, DomainError, EvaluationError, Readings, evaluate, np
 from .options import Layout
 from .shapes import ShapeEnv, ShapeError, describe, infer_shapes
 from .verdicts import Reason
@@ -90,8 +90,12 @@ def prepare(exprs: Sequence[Expr], ctx: Context, keep: Iterable[str] = (), check
     (undefined functions, ``?``, derivatives of undefined names) as `Unsupported`."""
     keep = frozenset(keep)
     defs = ctx.definitions
-    out = tuple(_substitute(e, defs, keep, 0) for e in exprs) if defs else tuple(exprs)
+    out = tuple(exprs)
     per_expr = [list(walk(e)) for e in out]
+    if any((isinstance(n, Symbol) and n.key in defs and n.key not in keep) or isinstance(n, Apply)
+           for nodes in per_expr for n in nodes):
+        out = tuple(_substitute(e, defs, keep, 0) for e in out)
+        per_expr = [list(walk(e)) for e in out]
     leaves = [n for nodes in per_expr for n in nodes if isinstance(n, (Identity, Ones, Zero, Query))]
     if len({id(n) for n in leaves}) != len(leaves):
         out = tuple(_copy(e) for e in out)
@@ -122,29 +126,40 @@ def _substitute(e: Expr, defs: Mapping[str, Expr], keep: frozenset[str], depth: 
         if all(isinstance(a, Symbol) for a in e.args) and depth <= 8:
             return _substitute(defs[e.func.key], defs, keep | {e.func.key}, depth + 1)
         return e
+    if isinstance(e, Apply) and isinstance(e.func, Symbol) and e.func.key in KNOWN_FUNCTIONS and len(e.args) == 1:
+        # vec(X), sigmoid(x) read as a name applied: the function it names
+        return Func(e.func.key, _substitute(e.args[0], defs, keep, depth), loc=e.loc, note=e.note)
     return _rebuild(e, lambda c: _substitute(c, defs, keep, depth))
+
+
+KNOWN_FUNCTIONS = frozenset(ELEMENTWISE) | {"vec"}
+"""Names that mean a function even when the parser saw only ``name(arg)``."""
 
 
 def _copy(e: Expr) -> Expr:
     return _rebuild(e, _copy, force=True)
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _rebuild(e: Expr, fn: Any, force: bool = False) -> Expr:
+    names = _FIELDS.get(type(e))
+    if names is None:
+        names = _FIELDS[type(e)] = tuple(f.name for f in dataclasses.fields(e) if f.name not in ("loc", "note"))
     changes: dict[str, Any] = {}
-    for f in dataclasses.fields(e):
-        if f.name in ("loc", "note"):
-            continue
-        value = getattr(e, f.name)
+    for name in names:
+        value = getattr(e, name)
         if isinstance(value, Expr):
             new = fn(value)
             if new is not value:
-                changes[f.name] = new
+                changes[name] = new
         elif isinstance(value, tuple) and value and isinstance(value[0], (Expr, tuple)):
             items = tuple(fn(x) if isinstance(x, Expr) else
                           tuple(fn(y) if isinstance(y, Expr) else y for y in x) if isinstance(x, tuple) else x
                           for x in value)
             if any(a is not b for a, b in zip(items, value)):
-                changes[f.name] = items
+                changes[name] = items
     if not changes and not force:
         return e
     return dataclasses.replace(e, **changes)

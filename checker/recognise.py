@@ -63,6 +63,8 @@ class Link:
     """Prose inside the statement's math (``\\text{if ...}``)."""
     chain_constant: bool = False
     """Some side of the chain has no symbols (``Q^TQ = QQ^T = I``)."""
+    derivation: bool = False
+    """The chain holds a derivative or differential: its links are steps of a derivation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +139,13 @@ def iter_links(doc: Document, parsed: list[ParsedSpan], ones_matrix: bool = True
     """Every relation link in document order; a statement that starts with a relation
     continues the previous statement's last side (also across displays, as PDF-converted notes do)."""
     previous: Side | None = None
+    previous_derivation = False
     for ps in parsed:
         for stmt in merge_continued_rows(ps.math.latex, ps.parse.statements):
             sides: list[Side | None] = []
             constant = any(e is not None and not isinstance(e, Query) and not free_symbols(e) for e in stmt.sides)
+            derivation = any(e is not None and has(e, (Derivative, Differential)) for e in stmt.sides) or (
+                stmt.sides[0] is None and previous_derivation)
             for i, expr in enumerate(stmt.sides):
                 if expr is None:
                     sides.append(previous if i == 0 else None)
@@ -158,10 +163,11 @@ def iter_links(doc: Document, parsed: list[ParsedSpan], ones_matrix: bool = True
                 if lhs is None or rhs is None:
                     continue
                 yield Link(lhs, rhs, rel, ps.math, i if stmt.sides[0] is not None else i + 1, rhs.span.start,
-                           stmt.text, constant)
+                           stmt.text, constant, derivation)
             last = sides[-1] if sides else None
             if last is not None:
                 previous = last
+                previous_derivation = derivation
 
 
 def free_symbols(expr: Expr) -> frozenset[str]:
@@ -263,6 +269,8 @@ HINT_REACH = 300
 def claim_hints(doc: Document, link: Link) -> frozenset[str]:
     hints: set[str] = set()
     words = {w.strip(".,;:()").lower() for w in link.text.split()}
+    if link.derivation:
+        hints.add("derivation")
     if link.chain_constant or words & set(CONDITIONAL_WORDS) or "若" in link.text or "如果" in link.text:
         hints.add("conditional")
     start = max(0, link.math.span.start - HINT_REACH)

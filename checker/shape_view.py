@@ -141,8 +141,8 @@ def _(expr: Transpose, view: ShapeView) -> Dims:
 
 @_dims.register(Inverse)
 @_dims.register(Differential)
-def _(expr: Expr, view: ShapeView) -> Dims:
-    return _dims(expr.arg, view)  # type: ignore[attr-defined]
+def _(expr: Inverse | Differential, view: ShapeView) -> Dims:
+    return _dims(expr.arg, view)
 
 
 @_dims.register

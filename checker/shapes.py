@@ -209,8 +209,9 @@ def _hint_node(node: Expr, hint: Callable[[Expr, str, int], None]) -> None:
     elif isinstance(node, Mul):
         args = node.args
         for i, a in enumerate(args):
-            if i == 0 and len(args) > 1 and _matrix_like(args[1]) and not isinstance(args[1], Transpose):
-                hint(a, "scalar", 2)
+            if i == 0 and len(args) > 1 and _matrix_like(args[1]) and not isinstance(args[1], Transpose) \
+                    and isinstance(a, Symbol) and not _is_capital(a.name):
+                hint(a, "scalar", 2)  # a X: a scale factor (a row vector would be written a^T)
             if i > 0 and (_matrix_like(args[i - 1]) or isinstance(args[i - 1], Transpose)):
                 hint(a, "array", 2)
     elif isinstance(node, Div):

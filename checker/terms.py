@@ -278,19 +278,17 @@ def describe_terms(matches: tuple[TermMatch, ...]) -> str:
 def _ranges(indices: list[int]) -> str:
     """``[2, 3, 4]`` → ``2–4``; ``[2, 4]`` → ``2 and 4``; ``[1, 3, 4, 5]`` → ``1 and 3–5``."""
     runs: list[str] = []
-    start = prev = indices[0]
-    for i in indices[1:] + [None]:  # type: ignore[list-item]
-        if i is not None and i == prev + 1:
-            prev = i
-            continue
-        if prev - start >= 2:
-            runs.append(f"{start}–{prev}")
-        elif prev == start + 1:
-            runs.extend([str(start), str(prev)])
+    groups: list[list[int]] = []
+    for i in indices:
+        if groups and i == groups[-1][-1] + 1:
+            groups[-1].append(i)
         else:
-            runs.append(str(start))
-        if i is not None:
-            start = prev = i
+            groups.append([i])
+    for g in groups:
+        if len(g) >= 3:
+            runs.append(f"{g[0]}–{g[-1]}")
+        else:
+            runs.extend(str(i) for i in g)
     if len(runs) == 1:
         return runs[0]
     return ", ".join(runs[:-1]) + " and " + runs[-1]

@@ -101,7 +101,7 @@ def _is_condition(claim: Claim) -> bool:
     left, right = free_symbols(claim.lhs), free_symbols(claim.rhs)
     if not left or not right or "conditional" in claim.hints:
         return True
-    return len(left | right) == 1
+    return len(left | right) == 1 and "derivation" not in claim.hints
 
 
 def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions, oracle) -> Verdict:  # type: ignore[no-untyped-def]

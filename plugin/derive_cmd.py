@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from .checker.options import Layout
+
+if TYPE_CHECKING:
+    from .checker.claims import Context
+    from .parsers.expr import Expr, NotationStyle
 
 EXIT_OK = 0
 EXIT_UNSUPPORTED = 1
@@ -244,7 +248,8 @@ def run_derive(text: str, wrt: str, layout: Layout | str = "denominator",
     return _derive(f, variable, ctx, lay, explain, fmt)
 
 
-def _derive(f, variable, ctx, layout: Layout, explain: bool, fmt: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def _derive(f: "Expr", variable: "Expr", ctx: "Context", layout: Layout, explain: bool,
+            fmt: str) -> tuple[int, str]:
     from .checker.derive import derive_gradient
     from .checker.oracle import Unsupported
     from .checker.shapes import ShapeError
@@ -265,7 +270,7 @@ def _derive(f, variable, ctx, layout: Layout, explain: bool, fmt: str) -> tuple[
     return EXIT_OK, derivation.latex if fmt == "latex" else derivation.text
 
 
-def _parse_one(text: str, what: str):  # type: ignore[no-untyped-def]
+def _parse_one(text: str, what: str) -> "tuple[Expr, NotationStyle] | str":
     """``(expr, style)`` of the last side of the one statement in ``text``, or an error message."""
     from .parsers.mathtex import parse_math
 
@@ -290,7 +295,7 @@ def _caret(message: str, text: str, offset: int) -> str:
     return f"error: {message}\n  {text}\n  {' ' * offset}^"
 
 
-def _variable(expr, f):  # type: ignore[no-untyped-def]
+def _variable(expr: "Expr", f: "Expr") -> "Expr | str":
     """The symbol to differentiate by, matched by name against the symbols of ``f``."""
     from .parsers.expr import Symbol, walk
 
@@ -302,7 +307,7 @@ def _variable(expr, f):  # type: ignore[no-untyped-def]
     return expr  # f does not depend on it: the gradient is 0
 
 
-def _typed(expr, declared: Mapping[str, tuple[object, object]]):  # type: ignore[no-untyped-def]
+def _typed(expr: "Expr", declared: Mapping[str, tuple[object, object]]) -> "Expr":
     """Plain letters typed in a terminal read by case: ``A`` a matrix, ``x`` a column vector,
     ``\\lambda`` a scalar — unless ``--shape`` says otherwise."""
     import dataclasses

@@ -227,7 +227,7 @@ class ExprParser:
                 minus ^= nxt.text == "-"
                 self.i += 1
                 nxt = self.peek()
-            if nxt is None or not self.starts_factor(nxt):
+            if nxt is None or not self.can_start(nxt):
                 raise self.fail(f"expected a term after {t.text}", nxt or t)
             term = self.parse_elementwise()
             if minus:
@@ -249,7 +249,7 @@ class ExprParser:
             mark = N.ELEMENTWISE_OPERATORS[t.text]
             self.i += 1
             nxt = self.peek()
-            if nxt is None or not self.starts_factor(nxt):
+            if nxt is None or not self.can_start(nxt):
                 raise self.fail(f"expected an operand after {t.text}", nxt or t)
             right = self.parse_product()
             new_kind = "div" if mark in ("\\oslash", "./") else ("kron" if mark == "\\otimes" else "had")
@@ -285,6 +285,10 @@ class ExprParser:
             return False
         return True
 
+    def can_start(self, t: Tok) -> bool:
+        """Can ``t`` begin an operand where one is required (a bar there always opens)?"""
+        return self.starts_factor(t) or t.text in _BARS
+
     def parse_product(self) -> Expr:
         factors: list[Expr] = []
         note = None
@@ -307,7 +311,7 @@ class ExprParser:
                     f = self.parse_factor_expr()
                     factors.append(negate(f, (nxt.start, f.loc[1])))  # type: ignore[index]
                     continue
-                if nxt is None or not self.starts_factor(nxt):
+                if nxt is None or not self.can_start(nxt):
                     raise self.fail(f"expected an operand after {x}", nxt or t)
                 self._add_factor(factors, self.parse_factor())
                 continue
@@ -316,7 +320,7 @@ class ExprParser:
                     raise self.fail("/ without a numerator", t)
                 self.i += 1
                 nxt = self.peek()
-                if nxt is None or not self.starts_factor(nxt):
+                if nxt is None or not self.can_start(nxt):
                     raise self.fail("expected a denominator after /", nxt or t)
                 den = self.parse_factor_expr()
                 num = factors[0] if len(factors) == 1 else Mul(tuple(factors), loc=(factors[0].loc[0], factors[-1].loc[1]), note=note)  # type: ignore[index]
@@ -808,7 +812,7 @@ class ExprParser:
             elementwise = True  # Julia broadcast: \exp.(x)
             self.i += 1
             nxt = self.peek()
-        if nxt is None or not self.starts_factor(nxt):
+        if nxt is None or not self.can_start(nxt):
             raise self.fail(f"{spelling} without an argument", t)
         bracket = ""
         if nxt.text in N.OPEN_BRACKETS and nxt.text != "\\langle":
@@ -1007,7 +1011,7 @@ class ExprParser:
             a, b, _braced = self.script()
             wrt = self.parse_range(a, b, "\\partial subscript")
             return self._operator_derivative(t, wrt, "partial")
-        if nxt is None or not self.starts_factor(nxt):
+        if nxt is None or not self.can_start(nxt):
             raise self.fail("\\partial without an operand", t)
         return self.parse_differential(t, "\\partial")
 
@@ -1056,7 +1060,7 @@ class ExprParser:
         names, lower, note = self._sum_indices(sub[0], sub[1])
         upper = self.parse_range(sup[0], sup[1], "upper limit") if sup is not None else None
         nxt = self.peek()
-        if nxt is None or not self.starts_factor(nxt):
+        if nxt is None or not self.can_start(nxt):
             raise self.fail("\\sum without a body", t)
         body = self.parse_product()
         loc = (t.start, body.loc[1])  # type: ignore[index]

@@ -104,6 +104,8 @@ class _Latex:
         name = e.name
         if name == UNPARSED:
             return "?"
+        if name == "\\cdot":
+            return "{\\cdot}"  # the placeholder argument of \|\cdot\|
         sup = ""
         if "^{" in name and not name.startswith("\\"):
             name, sup = name.split("^", 1)

@@ -160,3 +160,21 @@ def test_derive_differential_of_a_product_and_constants():
     assert d.expr == Add((Mul((Differential(X), Y)), Mul((X, Differential(Y)))))
     d = derive_differential(Trace(Mul((A, X, B))), CTX, wrt=(X,))
     assert d.expr == Trace(Mul((A, Differential(X), B)))
+
+
+def test_closed_form_of_a_sum_of_derivatives():
+    from mathlint.checker.derive import derive_closed_form
+    from mathlint.parsers.expr import Derivative
+
+    D, E = Symbol("D", "matrix", bold=True), Symbol("E", "matrix", bold=True)
+    lhs = Add((Derivative(Trace(Mul((A, X, D))), X), Derivative(Trace(Mul((E, X, T(C)))), X)))
+    ctx = Context(shapes={"X": ("m", "n")})
+    d = derive_closed_form(lhs, ctx, Layout.DENOMINATOR)
+    assert d.expr == Add((Mul((T(A), T(D))), Mul((T(E), C))))
+
+
+def test_closed_form_of_an_algebraic_expression():
+    from mathlint.checker.derive import derive_closed_form
+
+    d = derive_closed_form(T(Mul((A, B))), CTX, Layout.DENOMINATOR)
+    assert d.expr == Mul((T(B), T(A)))

@@ -50,12 +50,15 @@ $$\\frac{\\partial \\operatorname{tr}(\\mathbf{A}\\mathbf{X}\\mathbf{B})}{\\part
 Prose after it.
 """
 
+PYPROJECT = "[tool.mathlint]\ntimeout = 120  # a loaded test machine must not turn claims into timeouts\n"
+
 PLAIN_PAGE = "# No math\n\nPrices like $5 are not math.\n"
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     (tmp_path / "docs").mkdir()
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (tmp_path / "docs" / "index.md").write_text(RIGHT_PAGE, encoding="utf-8")
     (tmp_path / "docs" / "wrong.md").write_text(WRONG_PAGE, encoding="utf-8")

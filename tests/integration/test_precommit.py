@@ -71,6 +71,8 @@ def notes_repo(root: Path, text: str) -> Path:
     git(root, "init", "-q")
     (root / "notes.md").write_text(text, encoding="utf-8")
     (root / "README.txt").write_text("not checked\n", encoding="utf-8")
+    # a loaded test machine must not turn claims into timeouts
+    (root / "pyproject.toml").write_text("[tool.mathlint]\ntimeout = 120\n", encoding="utf-8")
     git(root, "add", "-A")
     return root
 

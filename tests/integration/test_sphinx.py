@@ -55,6 +55,8 @@ Inline, in the other layout: $\\frac{\\partial \\operatorname{tr}(\\mathbf{A}\\m
 def project(tmp_path: Path) -> Path:
     source = tmp_path / "src"
     source.mkdir()
+    # the project's pyproject.toml is read by the extension too
+    (tmp_path / "pyproject.toml").write_text("[tool.mathlint]\ntimeout = 120\n", encoding="utf-8")
     (source / "conf.py").write_text(CONF, encoding="utf-8")
     (source / "index.rst").write_text(INDEX_RST, encoding="utf-8")
     (source / "calculus.md").write_text(CALCULUS_MD, encoding="utf-8")

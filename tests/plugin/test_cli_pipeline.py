@@ -28,7 +28,8 @@ $$\\frac{\\partial \\operatorname{tr}(\\mathbf{A}\\mathbf{X}\\mathbf{B})}{\\part
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'notes'\n", encoding="utf-8")
+    # a generous claim budget: a loaded test machine must not turn claims into timeouts
+    (tmp_path / "pyproject.toml").write_text("[tool.mathlint]\ntimeout = 120\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MATHLINT_CACHE_DIR", raising=False)
     return tmp_path
@@ -83,7 +84,7 @@ def test_real_fix_rewrites_the_right_hand_side(project: Path, capsys: pytest.Cap
 
 
 def test_ignore_from_pyproject(project: Path) -> None:
-    (project / "pyproject.toml").write_text("[tool.mathlint]\nignore = ['wrong-derivative']\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text("[tool.mathlint]\ntimeout = 120\nignore = ['wrong-derivative']\n", encoding="utf-8")
     (project / "wrong.md").write_text(WRONG_NOTE, encoding="utf-8")
     assert main(["check", "wrong.md"]) == 0
 
