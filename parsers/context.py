@@ -215,7 +215,9 @@ def _subject_texts(maths: list[MathSpan]) -> list[str]:
 
 
 def _split_top_level(latex: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in latex:
         if ch in "{([":
             depth += 1

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["escaped", "make_parser"]
 
 _INLINE_RULES = frozenset({"math_inline", "backticks", "html_inline", "math_inline_bracket", "math_display_dollars"})
+"""Inline rules whose tokens get their ``start``/``end`` recorded."""
 _CONTAINER_RULES = frozenset({"blockquote", "list", "reference"})
-# --- the parser --------------------------------------------------------------------------
+"""Block rules whose tokens are not leaves (their nested leaves record their own lines)."""
+
 
 def _record_inline(fn: Callable[..., bool], guard: bool) -> Callable[["StateInline", bool], bool]:
     def rule(state: "StateInline", silent: bool) -> bool:
@@ -211,11 +213,11 @@ def make_parser() -> "MarkdownIt":
     for r in md.inline.ruler.__rules__:
         if r.name in _INLINE_RULES:
             r.fn = _record_inline(r.fn, guard=r.name in ("math_inline", "math_display_dollars"))
-    for r in md.block.ruler.__rules__:
-        if r.name in _MATH_BLOCK_RULES:
-            r.fn = _guard_block(r.fn)
-        if r.name not in _CONTAINER_RULES:
-            r.fn = _record_block(r.fn)
+    for block_rule in md.block.ruler.__rules__:
+        if block_rule.name in _MATH_BLOCK_RULES:
+            block_rule.fn = _guard_block(block_rule.fn)
+        if block_rule.name not in _CONTAINER_RULES:
+            block_rule.fn = _record_block(block_rule.fn)
     md.inline.ruler.__compile__()
     md.block.ruler.__compile__()
     return md
