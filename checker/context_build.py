@@ -244,7 +244,7 @@ def _collect_prose_fact(facts: DocumentFacts, fact: object) -> None:
     span = getattr(fact, "span", None)
     offset = span.start if span is not None else 0
     subject = getattr(fact, "subject", None)
-    if kind == "layout" and value in ("numerator", "denominator"):
+    if kind == "layout" and value in ("numerator", "denominator") and subject != "mentioned":
         facts.layouts.append(LayoutMark(offset, Layout(value), directive=False))
     elif kind == "assume" and subject:
         key = _subject_key(subject)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from ..parsers.expr import Differential, Expr, Number, Symbol, Transpose, walk
+from ..parsers.expr import Differential, Expr, Number, Symbol, Transpose, Zero, walk
 from .adjoint import DerivationError, _leaf_key, gradient_parts
+from .differentials import jacobian_parts
 from .options import Layout
 from .simplify import ShapeView, simplify
 from .verdicts import Reason
@@ -62,7 +63,16 @@ def derive_gradient(f: Expr, wrt: Expr, ctx: "Context", layout: Layout,
 
     view = shape_view((f, wrt), ctx)
     try:
-        raw, parts = gradient_parts(f, wrt, view, ctx)
+        if not view.is_scalar(f):  # a Jacobian (or an entrywise derivative by a scalar)
+            numerator = jacobian_parts(f, wrt, view, ctx)
+            parts = (numerator,) if not isinstance(numerator, Zero) else ()
+            if view.is_scalar(wrt):  # ∂F/∂t has the shape of F in either layout
+                layout = Layout.DENOMINATOR
+                raw = numerator
+            else:  # denominator layout is the transpose of J in df = J dx
+                raw = Transpose(numerator)
+        else:
+            raw, parts = gradient_parts(f, wrt, view, ctx)
         if not parts:  # no occurrence of the variable: the gradient is 0, nothing to check
             zero = Number(Fraction(0))
             return Derivation(zero, "0", "0", (), None)
@@ -112,7 +122,7 @@ def derive_differential(expr: Expr, ctx: "Context", wrt: tuple[Expr, ...] | None
     from .differentials import differential
     from .oracle import Unsupported, check_differential
 
-    view = shape_view((expr,), ctx, scalar_first=False)
+    view = shape_view((expr,), ctx)
     keys = _variable_keys(expr, wrt)
     try:
         raw = differential(expr, keys, view, ctx)
@@ -143,7 +153,7 @@ def derive_closed_form(expr: Expr, ctx: "Context", layout: Layout,
     if any(isinstance(n, Differential) for n in walk(expr)):
         raise Unsupported(Reason.NOT_SUPPORTED, "closed forms of differentials: use derive_differential")
     replaced = _replace_derivatives(expr, ctx, layout, seed)
-    view = shape_view((replaced,), ctx, scalar_first=False)
+    view = shape_view((replaced,), ctx)
     try:
         candidates = [simplify(replaced, view), replaced]
     except (ZeroDivisionError, RecursionError) as exc:
@@ -194,21 +204,18 @@ def _candidates(raw: Expr, view: ShapeView, layout: Layout) -> list[Expr]:
     return out
 
 
-def shape_view(exprs: tuple[Expr, ...], ctx: "Context", *, scalar_first: bool = True,
-               same_shape: bool = False) -> ShapeView:
+def shape_view(exprs: tuple[Expr, ...], ctx: "Context", *, same_shape: bool = False) -> ShapeView:
     """Symbol shapes for ``exprs``: declared ones, completed by `shapes.infer_shapes` when it can.
 
-    :param scalar_first: ``exprs[0]`` is a scalar function (fixes that ``x`` in ``x^T A x`` is a vector).
     :param same_shape: ``exprs[0]`` and ``exprs[1]`` have one shape (two sides of a claim).
     """
     from .shapes import ShapeError, infer_shapes
 
     shapes = dict(ctx.shapes)
     nodes: dict[int, tuple[object, object]] = {}
-    scalar = Number(Fraction(1))
-    pairs = ((exprs[0], scalar),) if scalar_first else ((exprs[0], exprs[1]),) if same_shape else ()
+    pairs = ((exprs[0], exprs[1]),) if same_shape else ()
     try:
-        env = infer_shapes([*exprs, scalar], ctx.shapes, pairs=pairs)
+        env = infer_shapes(list(exprs), ctx.shapes, pairs=pairs)
     except (ShapeError, NotImplementedError):
         try:
             env = infer_shapes(list(exprs), ctx.shapes)

@@ -21,6 +21,7 @@ from .adjoint import DerivationError, _is_det_like, _scalar_derivative
 from .shape_view import ShapeView
 
 if TYPE_CHECKING:
+    from .canonical import Term
     from .claims import Context
 
 _ONE = Number(Fraction(1))
@@ -287,3 +288,71 @@ def _(expr: Diag, st: _DState) -> list[Expr]:
 @_d.register
 def _(expr: Differential, st: _DState) -> list[Expr]:
     return []  # d(dX) = 0: second differentials are not needed here
+
+
+# --- Jacobians: read J off df = J dx ---------------------------------------------------------
+
+def jacobian_parts(f: Expr, wrt: Expr, view: ShapeView, ctx: "Context | None" = None) -> Expr:
+    """``∂f/∂x`` of a column-vector ``f`` by a column vector ``x`` in numerator layout (the ``J``
+    of ``df = J dx``), or the entrywise derivative of any ``f`` by a scalar; unsimplified.
+
+    Each term of ``df`` is read as ``P dx``: ``A dx → A``, ``a ⊙ dx → diag(a)``,
+    ``dx ⊘ a → diag(𝟏 ⊘ a)``, ``b (aᵀ dx) → b aᵀ``. Raises `DerivationError` otherwise.
+    """
+    from .canonical import Term, _build_term, _Ctx, _terms
+
+    if not isinstance(wrt, Symbol):
+        raise DerivationError("a derivative by something other than a symbol")
+    scalar_wrt = view.is_scalar(wrt)
+    if not scalar_wrt and not (view.dims(wrt)[1] == 1 and view.dims(f)[1] == 1):
+        raise DerivationError("the derivative of a matrix-valued function by a matrix has no matrix form")
+    dx = Differential(wrt)
+    cctx = _Ctx(view, expand=True)
+    pieces: list[Expr] = []
+    for term in differential_terms(f, frozenset({wrt.key}), view, ctx):
+        for t in _terms(term, False, cctx):
+            pieces.append(_build_term(_read_off(t, dx, scalar_wrt, Term)))
+    if not pieces:
+        return Zero()
+    return pieces[0] if len(pieces) == 1 else Add(tuple(pieces))
+
+
+def _read_off(t: "Term", dx: Differential, scalar_wrt: bool, Term: type) -> "Term":
+    """The ``P`` of one term ``P dx`` (a `canonical.Term`)."""
+    from ..parsers.expr import Identity, Ones
+
+    def has_dx(e: Expr) -> bool:
+        return any(n == dx for n in walk(e))
+
+    if scalar_wrt:
+        rest = tuple((a, e) for a, e in t.scalars if a != dx)
+        if len(rest) == len(t.scalars) - 1 and dict(t.scalars).get(dx) == 1:
+            return Term(t.coeff, rest, t.factors)
+        raise DerivationError("cannot read the derivative off this differential")
+    if t.factors and t.factors[-1] == dx:
+        return Term(t.coeff, t.scalars, t.factors[:-1] or (Identity(),))
+    if t.factors and has_dx(t.factors[-1]):
+        last = t.factors[-1]
+        diag = _diagonal_of(last, dx, Ones)
+        if diag is not None:
+            return Term(t.coeff, t.scalars, t.factors[:-1] + (Diag(diag),))
+    for atom, exp in t.scalars:  # b (aᵀ dx): the row aᵀ joins the factors
+        if has_dx(atom):
+            if exp == 1 and isinstance(atom, Mul) and atom.args[-1] == dx:
+                rest = tuple((a, e) for a, e in t.scalars if a != atom)
+                return Term(t.coeff, rest, t.factors + tuple(atom.args[:-1]))
+            break
+    raise DerivationError("cannot read a Jacobian off this differential")
+
+
+def _diagonal_of(atom: Expr, dx: Differential, Ones: type) -> Expr | None:
+    """``a`` for ``a ⊙ dx``; ``𝟏 ⊘ a`` for ``dx ⊘ a``; ``b ⊘ a`` for ``(b ⊙ dx) ⊘ a``."""
+    if isinstance(atom, Hadamard) and dx in atom.args and sum(a == dx for a in atom.args) == 1:
+        others = tuple(a for a in atom.args if a != dx)
+        return others[0] if len(others) == 1 else Hadamard(others)
+    if isinstance(atom, Div) and not any(n == dx for n in walk(atom.den)):
+        if atom.num == dx:
+            return Div(Ones(), atom.den)
+        inner = _diagonal_of(atom.num, dx, Ones)
+        return Div(inner, atom.den) if inner is not None else None
+    return None

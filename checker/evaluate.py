@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import singledispatch
 from typing import Any, Callable, Mapping
 
@@ -269,9 +270,10 @@ def _(node: Power, st: _State) -> Array:
             return base ** int(p)
         _require_positive(base, "a non-integer power")
         return np.power(base, p)
-    if np.iscomplexobj(exponent) or exponent.ndim > 2:
-        raise EvaluationError("a matrix power with a variable exponent")
-    p = float(exponent[0, 0])
+    constant = _constant(node.exponent)
+    if constant is None:  # J^{ij}, A^{n}: notation (an indexed family), not a power we can take
+        raise EvaluationError("a matrix power with a symbolic exponent")
+    p = float(constant)
     _require_square(base, "a matrix power")
     if p.is_integer():
         if p < 0:
@@ -280,6 +282,24 @@ def _(node: Power, st: _State) -> Array:
     if p == 0.5:
         return sqrtm(base)
     return expm(p * logm(base))
+
+
+def _constant(e: Expr) -> Fraction | None:
+    """The value of a constant exponent (``2``, ``-1``, ``\\frac{1}{2}``), else None."""
+    if isinstance(e, Number):
+        return e.value
+    if isinstance(e, Mul):
+        out = Fraction(1)
+        for a in e.args:
+            v = _constant(a)
+            if v is None:
+                return None
+            out *= v
+        return out
+    if isinstance(e, Div):
+        num, den = _constant(e.num), _constant(e.den)
+        return None if num is None or den is None or den == 0 else num / den
+    return None
 
 
 def _require_square(a: Array, what: str) -> None:

@@ -47,6 +47,8 @@ Slot = Label | int
 
 _STEP = 1e-20
 _RTOL = 1e-7
+_MAX_ENTRIES = 200_000
+"""Largest labelled array evaluated (entries); beyond it a claim is `unsupported`."""
 
 
 class IndexUnsupported(Exception):
@@ -941,6 +943,15 @@ class _Evaluator:
 
     # .. helpers ..
 
+    @staticmethod
+    def guard(shape: Sequence[int]) -> None:
+        """Refuse arrays too large to be a claim worth checking (many free indices at once)."""
+        total = 1
+        for n in shape:
+            total *= int(n)
+        if total > _MAX_ENTRIES:
+            raise IndexUnsupported("too many free indices at once")
+
     def contract(self, data, axes: Sequence[Label]) -> _T:  # type: ignore[no-untyped-def]
         """Give ``data``'s axes the labels ``axes``; a repeated label takes the diagonal."""
         order: list[Label] = []
@@ -1039,6 +1050,7 @@ class _Evaluator:
             else:
                 out = np.power(arrays[0], arrays[1])
             shape = [self.label_size(label) for label in labels]
+            self.guard(shape)
             return _T(tuple(labels), np.broadcast_to(out, shape).astype(complex))
         if isinstance(n, _Fn):
             return self.function(n)
@@ -1122,6 +1134,7 @@ class _Evaluator:
         self.check_real(base)
         labels = base.labels
         x = np.asarray(self.values[key])
+        self.guard(base.data.shape + x.shape)
         out = np.zeros(base.data.shape + x.shape)
         for pos, values in self.perturbed(key):
             t = self.stepped(values, n.num)

@@ -119,8 +119,8 @@ def prepare(exprs: Sequence[Expr], ctx: Context, keep: Iterable[str] = (), check
 def _substitute(e: Expr, defs: Mapping[str, Expr], keep: frozenset[str], depth: int) -> Expr:
     if isinstance(e, Symbol):
         target = defs.get(e.key)
-        if target is None or e.key in keep or depth > 8:
-            return e
+        if target is None or e.key in keep or depth > 8 or e.key in free_keys([target]):
+            return e  # (y = 3x^2 y is an equation about y, not its definition)
         return _substitute(target, defs, keep | {e.key}, depth + 1)
     if isinstance(e, Apply) and isinstance(e.func, Symbol) and e.func.key in defs and e.func.key not in keep:
         if all(isinstance(a, Symbol) for a in e.args) and depth <= 8:
@@ -200,6 +200,12 @@ def _reject(node: Expr) -> None:
                               node.loc)
 
 
+def collapsed_message(env: ShapeEnv) -> str:
+    names = ", ".join(env.collapsed)
+    return f"the shapes only agree if {names} {'is' if len(env.collapsed) == 1 else 'are'} 1×1 " \
+           f"(vectors multiplied without a transpose?)"
+
+
 def infer(exprs: Sequence[Expr], ctx: Context, pairs: Sequence[tuple[Expr, Expr]] = (),
            layout: Layout = Layout.DENOMINATOR, otimes: str = "kron") -> ShapeEnv:
     square = {k for k, v in ctx.assumptions.items() if _SQUARE & {a.lower() for a in v}}
@@ -207,7 +213,10 @@ def infer(exprs: Sequence[Expr], ctx: Context, pairs: Sequence[tuple[Expr, Expr]
         found = {n.key: n for e in exprs for n in walk(e) if isinstance(n, Symbol) and n.key in square}
         pairs = tuple(pairs) + tuple((sym, Transpose(sym)) for sym in found.values())
     try:
-        return infer_shapes(exprs, ctx.shapes, pairs=pairs, layout=layout, otimes=otimes)
+        env = infer_shapes(exprs, ctx.shapes, pairs=pairs, layout=layout, otimes=otimes)
+        if env.collapsed and not pairs:
+            raise Unsupported(Reason.SHAPE, collapsed_message(env))
+        return env
     except ShapeError as exc:
         raise Unsupported(Reason.SHAPE, exc.message, exc.loc) from None
     except NotImplementedError as exc:
@@ -328,6 +337,9 @@ class Sampler:
         for key in self.keys:
             shape = self.concrete(self.env.symbols.get(key, (1, 1)), sizes)
             shapes[key] = shape
+            if shape == (1, 1) and key in sizes:  # the n of c^n when X is n×n: the size itself
+                values[key] = np.full((1, 1), float(sizes[key]))
+                continue
             values[key] = _draw(self.rng, shape, flags[key], tier)
         leaf_shapes = {id(n): self.concrete(self.env.nodes[id(n)], sizes) for n in self.leaves
                        if id(n) in self.env.nodes}
@@ -458,6 +470,6 @@ def true_gradient(f: Expr, wrt: Expr, inst: Instance, readings: Readings = Readi
     return evaluate_at(Derivative(f, wrt), inst, ctx, readings, Layout.DENOMINATOR)
 
 __all__ = [
-    "ATTEMPTS", "Instance", "Prepared", "SIZES", "Sampler", "prepare", "Unsupported", "evaluate_at", "free_keys", "infer", "reject_undefined", "resolve",
+    "ATTEMPTS", "Instance", "Prepared", "collapsed_message", "SIZES", "Sampler", "prepare", "Unsupported", "evaluate_at", "free_keys", "infer", "reject_undefined", "resolve",
     "sample_instances", "true_gradient",
 ]

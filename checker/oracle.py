@@ -342,8 +342,6 @@ def _gradient_env(f: Expr, wrt: Symbol, claimed: Expr, ctx: Context, layout: Lay
             return env
         found.append(env)
     env = infer(exprs, ctx, otimes=otimes)  # raises if f or the claim is ill-shaped by itself
-    if found and found[0].degenerate <= env.degenerate:
-        return found[0]
     raise Unsupported(Reason.SHAPE, f"{describe(claimed)} has shape {_fmt(env, claimed)}, which cannot be the "
                                     f"derivative by {wrt.key} ({_fmt(env, wrt)}) in either layout", claimed.loc)
 
@@ -458,8 +456,10 @@ def check_equality(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, layout:
     ``S`` written as a bare ``dS`` somewhere in the claim, else ``variables``, else every symbol).
     A literal ``0`` side matches a zero matrix of any shape.
     """
+    # Variables stay themselves: the wrt of a derivative, and S of a bare dS (z in "dz").
     keep = [n.wrt.key for e in (lhs, rhs) for n in walk(e)
             if isinstance(n, Derivative) and isinstance(n.wrt, Symbol)]
+    keep += _differential_variables(lhs, rhs, ctx)
     prepared = prepare([lhs, rhs], ctx, keep=keep)
     lhs, rhs = prepared.exprs
     has_derivative = any(isinstance(n, Derivative) for n in prepared.nodes)
@@ -469,16 +469,20 @@ def check_equality(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, layout:
     def make_env(otimes: str) -> ShapeEnv:
         try:
             env = infer(exprs, ctx, pairs=((lhs, rhs),), layout=layout, otimes=otimes)
-            if env.degenerate == 0 or env.degenerate <= infer(exprs, ctx, layout=layout, otimes=otimes).degenerate:
+            if not env.collapsed:
                 return env
+            infer(exprs, ctx, layout=layout, otimes=otimes)  # raises if a side is degenerate by itself
             raise Unsupported(Reason.SHAPE, f"the sides have different shapes: {describe(lhs)} and {describe(rhs)}",
                               lhs.loc)
         except Unsupported as exc:
             if not has_derivative or exc.reason is not Reason.SHAPE:
                 raise
             # Only the transpose can match: the stated side fails on shape, the transposed one is checked.
-            return infer((*exprs, Transpose(lhs)), ctx, pairs=((Transpose(lhs), rhs),), layout=layout,
-                         otimes=otimes)
+            env = infer((*exprs, Transpose(lhs)), ctx, pairs=((Transpose(lhs), rhs),), layout=layout,
+                        otimes=otimes)
+            if env.collapsed:
+                raise exc from None
+            return env
 
     env_for = _envs(make_env)
     readings = reading_options(prepared.nodes, env_for(ctx.otimes or "kron"), ctx)
@@ -507,6 +511,29 @@ def _bare_differentials(exprs: Sequence[Expr]) -> dict[str, None]:
         for n in walk(e):
             if isinstance(n, Differential) and isinstance(n.arg, Symbol):
                 out.setdefault(n.arg.key, None)
+    return out
+
+
+def _differential_variables(lhs: Expr, rhs: Expr, ctx: Context) -> list[str]:
+    """Symbols that a bare ``dS`` marks as variables, so that a definition of S must not replace them.
+
+    A side that is only ``df`` names the function being differentiated: its definition is used (and
+    without one, the claim cannot be checked). A ``dz`` inside a side (``... tr(M) dz``)
+    is the differential of a variable, whatever z may mean elsewhere in the document.
+    """
+    subjects = {side.arg.key: side for side in (lhs, rhs)
+                if isinstance(side, Differential) and isinstance(side.arg, Symbol)}
+    out = []
+    for key in _bare_differentials([lhs, rhs]):
+        if key not in subjects:
+            out.append(key)
+            continue
+        if key in ctx.definitions:
+            continue
+        other = rhs if subjects[key] is lhs else lhs
+        if key not in free_keys([other]):
+            raise Unsupported(Reason.UNDEFINED, f"`{key}` is not defined in the document", subjects[key].loc)
+        out.append(key)
     return out
 
 

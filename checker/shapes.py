@@ -72,6 +72,8 @@ class ShapeEnv:
     """Every size name used, in first-seen order (declared names and ``#k``)."""
     degenerate: int = 0
     """How many undeclared vectors/matrices unification shrank to size 1 (a sign of a misreading)."""
+    collapsed: tuple[str, ...] = ()
+    """Their keys (``w x`` with two column vectors forces both to be 1×1)."""
     trees: tuple[Expr, ...] = field(default=(), compare=False, repr=False)
     """The inferred trees, kept alive so the ``id``s in ``nodes`` stay theirs."""
 
@@ -400,17 +402,15 @@ def _finish(st: _State) -> tuple[ShapeEnv, int]:
             raise ShapeError(f"size {rd} is not {ra}·{rb} (Kronecker product)", None)
         products.append((rd, ra, rb))
     readings = {key: how for key, how in st.choice.items() if key in symbols}
-    oddness = 0
-    for key, kind in st.kinds.items():  # arrays that unification shrank to size 1
-        shape = symbols[key]
-        if (kind == "matrix" and 1 in shape) or (kind == "vector" and shape[0] == 1):
-            oddness += 1
+    collapsed = tuple(key for key, kind in st.kinds.items()  # arrays that unification shrank to size 1
+                      if (kind == "matrix" and 1 in symbols[key]) or (kind == "vector" and symbols[key][0] == 1))
+    oddness = len(collapsed)
     seen: dict[str, None] = {}
     for shape in list(symbols.values()) + list(nodes.values()) + products:
         for d in shape:
             if isinstance(d, str):
                 seen.setdefault(d, None)
-    return ShapeEnv(symbols, nodes, tuple(products), readings, tuple(seen), oddness), oddness
+    return ShapeEnv(symbols, nodes, tuple(products), readings, tuple(seen), oddness, collapsed), oddness
 
 
 _CONTEXT_SHAPED = (Identity, Ones, Zero, Query)

@@ -38,30 +38,33 @@ __all__ = ["SYMMETRIC_ASSUMPTIONS", "ShapeView", "expand_terms", "simplify", "tr
 
 # --- factoring -------------------------------------------------------------------------
 
+MAX_INNER = 2
+"""Pull a factor out only when what stays inside the parentheses is short: ``(A + Aᵀ)x`` and
+``X(bcᵀ + cbᵀ)`` read better than their sums; long products do not."""
+
+
 def _factor(terms: list[Term], ctx: _Ctx) -> list[Term]:
     """Pull a factor shared at the right (or left) end by two or more terms out of them."""
     if len(terms) < 2:
         return terms
-    best: tuple[int, str, Expr] | None = None
+    best: tuple[int, str, list[Term], tuple[Expr, ...]] | None = None
     for side in ("right", "left"):
-        groups: dict[Expr, int] = {}
+        ends: dict[Expr, list[Term]] = {}
         for t in terms:
             if len(t.factors) >= 2:
-                end = t.factors[-1] if side == "right" else t.factors[0]
-                groups[end] = groups.get(end, 0) + 1
-        for end, count in groups.items():
-            if count >= 2 and (best is None or count > best[0]):
-                best = (count, side, end)
+                ends.setdefault(t.factors[-1] if side == "right" else t.factors[0], []).append(t)
+        for group in ends.values():
+            if len(group) < 2 or (best is not None and len(group) <= best[0]):
+                continue
+            common = _common_run([t.factors for t in group], side)
+            if all(len(t.factors) - len(common) <= MAX_INNER for t in group):
+                best = (len(group), side, group, common)
     if best is None:
         return terms
-    _, side, end = best
-    group = [t for t in terms if len(t.factors) >= 2
-             and (t.factors[-1] if side == "right" else t.factors[0]) == end]
+    _, side, group, common = best
     rest = [t for t in terms if t not in group]
-    common = _common_run([t.factors for t in group], side)
     n = len(common)
     inner = [Term(t.coeff, t.scalars, t.factors[:-n] if side == "right" else t.factors[n:]) for t in group]
-    inner = _factor(inner, ctx)
     outer, inner = _pull_common(inner)
     atom = _build_terms(inner, ctx)
     factors = (atom,) + common if side == "right" else common + (atom,)

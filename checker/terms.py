@@ -62,7 +62,7 @@ def match_terms(claimed: Expr, expected: Expr, ctx: "Context", *, source: str | 
     if len(c_terms) > MAX_TERMS:
         return ()
     eq = equal or _oracle_equal(ctx, seed)
-    view = shape_view((claimed, expected), ctx, scalar_first=False, same_shape=True)
+    view = shape_view((claimed, expected), ctx, same_shape=True)
     candidates = [split_terms(expected)]
     expanded = tuple(expand_terms(expected, view))
     if expanded != candidates[0]:

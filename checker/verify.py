@@ -57,34 +57,42 @@ def _decorated_base(name: str) -> str | None:
 
 
 def verify_claim(claim: Claim, options: CheckOptions) -> Verdict:
-    """Decide one claim (no time bound here: the caller wraps it in the budget)."""
-    from . import oracle
+    """Decide one claim (no time bound here: the caller wraps it in the budget).
 
+    The claim as read is judged first; anything short of verified then gets a second look
+    under the other plausible readings (`_second_look`), and a failing equality that reads
+    as a condition is not called wrong (`_is_condition`).
+    """
     why = unreadable_notation(claim)
     if why:
         return Verdict.unsupported(Reason.NOT_SUPPORTED, why)
+    verdict = _judge(claim, claim.context, options)
+    if verdict.status is Status.VERIFIED:
+        return verdict
+    verdict = _second_look(claim, verdict, options)
+    if verdict.status is Status.WRONG and claim.kind is ClaimKind.EQUALITY and _is_condition(claim):
+        return Verdict.unsupported(Reason.CONDITION, "read as a condition on its matrices (a constant side, "
+                                   "a single matrix, or an if/then statement), not as an identity")
+    return verdict
+
+
+def _judge(claim: Claim, ctx: Context, options: CheckOptions) -> Verdict:
+    """One reading of one claim → verified / wrong / unsupported."""
+    from . import oracle
+
     try:
         if claim.kind is ClaimKind.DERIVATIVE:
-            return _verify_derivative(claim, options, oracle)
+            return _verify_derivative(claim, ctx, options, oracle)
         if claim.kind is ClaimKind.DIFFERENTIAL:
-            check = oracle.check_differential(claim.lhs, claim.rhs, claim.context, options.seed)
-            return _equality_verdict(check)
+            return _equality_verdict(oracle.check_differential(claim.lhs, claim.rhs, ctx, options.seed))
         if claim.kind is ClaimKind.INDEX:
             from . import index_notation
 
-            check = index_notation.check_index_equality(claim.lhs, claim.rhs, claim.context, options.seed)
-            return _equality_verdict(check)
+            return _equality_verdict(index_notation.check_index_equality(claim.lhs, claim.rhs, ctx, options.seed))
         missing = undefined_function(claim.lhs) or undefined_function(claim.rhs)
         if missing:
             return Verdict.unsupported(Reason.UNDEFINED, f"`{missing}` is not defined in the document")
-        check = _check_equality(oracle, claim, options)
-        verdict = _equality_verdict(check)
-        if verdict.status is Status.WRONG and _is_condition(claim):
-            return Verdict.unsupported(Reason.CONDITION, "read as a condition on its matrices (a constant side, "
-                                       "a single matrix, or an if/then statement), not as an identity")
-        if verdict.status is Status.WRONG:
-            return _second_look(claim, verdict, options, oracle)
-        return verdict
+        return _equality_verdict(oracle.check_equality(claim.lhs, claim.rhs, ctx, options.seed, layout=claim.layout))
     except oracle.Unsupported as exc:
         return Verdict.unsupported(exc.reason, exc.detail)
 
@@ -93,8 +101,8 @@ def _is_condition(claim: Claim) -> bool:
     """An equality that fails but states a property rather than an identity.
 
     ``Q^TQ = I``, ``\\cos\\theta = -1`` (a side without symbols), ``\\hat L^{-1} = \\hat L^T`` or
-    ``A^TA = AA^T`` (one matrix only: a true identity in one matrix would have passed, so a
-    failing one says what the matrix is), ``\\text{If } ... \\text{ then } ...``.
+    ``A^TA = AA^T`` standing alone (one matrix only: a true identity in one matrix would have
+    passed, so a failing one says what the matrix is), ``\\text{If } ... \\text{ then } ...``.
     """
     from .recognise import free_symbols
 
@@ -104,45 +112,42 @@ def _is_condition(claim: Claim) -> bool:
     return len(left | right) == 1 and "derivation" not in claim.hints
 
 
-def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions, oracle) -> Verdict:  # type: ignore[no-untyped-def]
-    """Before calling a claim wrong, try the other plausible readings: other defined names
-    held constant (the one-occurrence-at-a-time trick), and the assumption the words around
-    it state ("if A is symmetric"). A claim that holds under one of them is not wrong."""
+def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:
+    """Before calling a claim wrong (or giving up on it), try the other plausible readings:
+    other defined names held constant (the one-occurrence-at-a-time trick), and the
+    assumption the words around it state ("if A is symmetric", a covariance). A claim that
+    holds under one of them is verified, and the reading is named."""
     import dataclasses
 
+    readings: list[tuple[Claim, Context, str]] = []
     if claim.plain is not None:
         lhs, rhs, function = claim.plain
         plain = dataclasses.replace(claim, lhs=lhs, rhs=rhs, function=function, plain=None)
-        try:
-            if claim.kind is ClaimKind.DERIVATIVE and function is not None:
-                check = oracle.check_gradient(function, claim.variable, rhs, claim.context, claim.layout, options.seed)
-            else:
-                check = oracle.check_equality(lhs, rhs, claim.context, options.seed, layout=claim.layout)
-        except oracle.Unsupported:
-            check = None
-        if check is not None and check.ok:
-            return Verdict(Status.VERIFIED, reading="with the other defined names held constant", detail=check.detail)
-    if "symmetric" not in claim.hints:
-        return verdict
+        readings.append((plain, claim.context, "with the other defined names held constant"))
+    if "symmetric" in claim.hints:
+        ctx, names = _assume_symmetric(claim)
+        if names:
+            reading = f"assuming {', '.join(names)} symmetric, as the text around it says"
+            readings.append((claim, ctx, reading))
+            if claim.plain is not None:
+                readings.append((readings[0][0], ctx, reading + ", other defined names held constant"))
+    for candidate, ctx, reading in readings:
+        second = _judge(candidate, ctx, options)
+        if second.status is Status.VERIFIED:
+            return dataclasses.replace(second, reading=reading)
+    return verdict
+
+
+def _assume_symmetric(claim: Claim) -> tuple[Context, list[str]]:
+    import dataclasses
 
     from .recognise import free_symbols
 
     assumed = dict(claim.context.assumptions)
-    candidates = sorted(s for s in free_symbols(claim.lhs) | free_symbols(claim.rhs) if _is_matrix_name(s))
-    for key in candidates:
+    names = sorted(s for s in free_symbols(claim.lhs) | free_symbols(claim.rhs) if _is_matrix_name(s))
+    for key in names:
         assumed[key] = frozenset(assumed.get(key, frozenset()) | {"symmetric"})
-    ctx = dataclasses.replace(claim.context, assumptions=assumed)
-    try:
-        if claim.kind is ClaimKind.DERIVATIVE:
-            check = oracle.check_gradient(claim.function, claim.variable, claim.rhs, ctx, claim.layout, options.seed)
-        else:
-            check = oracle.check_equality(claim.lhs, claim.rhs, ctx, options.seed, layout=claim.layout)
-    except oracle.Unsupported:
-        return verdict
-    if check.ok:
-        return Verdict(Status.VERIFIED, reading=f"assuming {', '.join(candidates)} symmetric, as the text says",
-                       detail=check.detail)
-    return verdict
+    return dataclasses.replace(claim.context, assumptions=assumed), names
 
 
 def _is_matrix_name(key: str) -> bool:
@@ -151,20 +156,13 @@ def _is_matrix_name(key: str) -> bool:
     return name[:1].isupper()
 
 
-def _check_equality(oracle, claim: Claim, options: CheckOptions):  # type: ignore[no-untyped-def]
-    try:
-        return oracle.check_equality(claim.lhs, claim.rhs, claim.context, options.seed, layout=claim.layout)
-    except TypeError:
-        return oracle.check_equality(claim.lhs, claim.rhs, claim.context, options.seed)
-
-
 def _equality_verdict(check) -> Verdict:  # type: ignore[no-untyped-def]
     if check.ok:
         return Verdict(Status.VERIFIED, reading=getattr(check, "reading", None), detail=getattr(check, "detail", ""))
     return Verdict(Status.WRONG, detail=getattr(check, "detail", ""))
 
 
-def _verify_derivative(claim: Claim, options: CheckOptions, oracle) -> Verdict:  # type: ignore[no-untyped-def]
+def _verify_derivative(claim: Claim, ctx: Context, options: CheckOptions, oracle) -> Verdict:  # type: ignore[no-untyped-def]
     assert claim.function is not None and claim.variable is not None
     wrt_key = getattr(claim.variable, "key", None)
     if isinstance(claim.function, Symbol) and claim.function.key != wrt_key:
@@ -172,11 +170,10 @@ def _verify_derivative(claim: Claim, options: CheckOptions, oracle) -> Verdict: 
     missing = undefined_function(claim.function) or undefined_function(claim.rhs)
     if missing:
         return Verdict.unsupported(Reason.UNDEFINED, f"`{missing}` is not defined in the document")
-    check = oracle.check_gradient(claim.function, claim.variable, claim.rhs, claim.context, claim.layout, options.seed)
+    check = oracle.check_gradient(claim.function, claim.variable, claim.rhs, ctx, claim.layout, options.seed)
     if check.ok:
         return Verdict(Status.VERIFIED, reading=check.reading, detail=check.detail)
-    verdict = Verdict(Status.WRONG, layout_mismatch=bool(check.transpose_ok), detail=check.detail)
-    return _second_look(claim, verdict, options, oracle)
+    return Verdict(Status.WRONG, layout_mismatch=bool(check.transpose_ok), detail=check.detail)
 
 
 def with_expected(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:

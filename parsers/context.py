@@ -11,8 +11,9 @@ A `Fact` is a hint with a position, never a verdict: the checker (``context_buil
 decides what wins when facts disagree. ``subject`` is the LaTeX of the symbol as the
 extractor delivered it (user macros expanded), e.g. ``\mathbf{A}``; ``value`` is one of
 the strings documented on `Fact`. For ``layout`` facts ``subject`` says how it was said:
-``declared`` ("we use numerator layout"), ``negated`` ("not the numerator layout") or
-``mentioned``.
+``declared`` ("we use numerator layout") or ``mentioned`` ("is called the denominator
+layout"); a negated layout ("not the numerator layout") and bare mentions in a sentence
+comparing both layouts give no fact. Prefer ``declared`` facts when both kinds exist.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ LAYOUT_PHRASES: tuple[tuple[str, str], ...] = (
 )
 _LAYOUT = [(re.compile(p, re.IGNORECASE), v) for p, v in LAYOUT_PHRASES]
 _DECLARE = re.compile(
-    r"\b(?:we(?:'ll| will| shall)?\s+(?:use|adopt|follow|work\s+in|stick\s+to|choose|assume)|"
+    r"\b(?:we(?:'ll| will| shall| can| should| may| always)?\s+(?:use|adopt|follow|work\s+in|stick\s+to|choose|assume)|"
     r"(?:this|these|the\s+present)\s+(?:note|notes|document|post|article|book|chapter|section|tutorial|paper)s?\s+(?:uses?|adopts?|follows?)|"
     r"throughout|is\s+used\s+(?:here|throughout)|in\s+this\s+(?:note|document|post|article|book|chapter|section)|"
     r"convention\s+used|our\s+convention)\b|(?:我们|本文|这里|此处|本书)(?:将|会)?(?:使用|采用|用)|采用的是|以上即为",
@@ -233,15 +234,18 @@ def _split_top_level(latex: str) -> list[str]:
 
 
 def _read_layout(s: _Sentence) -> Iterator[tuple[str, str, str]]:
+    """``declared`` or ``mentioned`` layouts; a negated one ("not the numerator layout") and
+    bare mentions in a sentence that names both layouts (a comparison) give nothing."""
+    found: list[tuple[str, str]] = []
     for pattern, value in _LAYOUT:
         for match in pattern.finditer(s.masked):
-            before = s.masked[:match.start()]
-            if _NEGATED.search(before[-40:]):
-                how = "negated"
-            elif _DECLARE.search(s.masked, max(0, match.start() - 60), match.end() + 40):
-                how = "declared"
-            else:
-                how = "mentioned"
+            if _NEGATED.search(s.masked[:match.start()][-40:]):
+                continue
+            declared = _DECLARE.search(s.masked, max(0, match.start() - 60), match.end() + 40)
+            found.append(("declared" if declared else "mentioned", value))
+    both = len({value for _, value in found}) > 1
+    for how, value in found:
+        if how == "declared" or not both:
             yield "layout", how, value
 
 

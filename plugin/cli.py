@@ -20,6 +20,7 @@ from typing import Any, Callable, NoReturn, Sequence, TextIO
 from . import __version__
 from .config import COLOR_CHOICES, FAIL_ON_CHOICES, LAYOUT_CHOICES, Config, load_config, merge, parse_codes
 from .errors import ConfigError, MathlintError, UsageError
+from .renderers.summary import plural, visible_findings
 
 
 class ExitCode(IntEnum):
@@ -233,9 +234,15 @@ def _discover(paths: Sequence[str], config: Config) -> list[str]:
     return list(found.files)
 
 
-def _exit_status(reports: Sequence[Any], config: Config, crashed: bool) -> ExitCode:
-    from .renderers.summary import visible_findings
+def _render(reports: Sequence[Any], config: Config) -> str:
+    """The run in ``config.format`` (colour only for text on a terminal)."""
+    from .renderers import RENDERERS
 
+    color = config.format == "text" and use_color(config.color, sys.stdout)
+    return RENDERERS[config.format](reports, color=color, verbose=config.verbose, explain=config.explain)
+
+
+def _exit_status(reports: Sequence[Any], config: Config, crashed: bool) -> ExitCode:
     if crashed or any(not r.readable for r in reports):
         return ExitCode.USAGE
     for report in reports:
@@ -270,18 +277,14 @@ def run_check(args: argparse.Namespace) -> int:
         for report in reports:
             if not report.readable:
                 _note(f"cannot read {report.path}: {report.findings[0].message if report.findings else ''}")
-    from .renderers import RENDERERS
-
-    color = config.format == "text" and use_color(config.color, sys.stdout)
-    out = RENDERERS[config.format](reports, color=color, verbose=config.verbose, explain=config.explain)
-    _write_stdout(out)
+    _write_stdout(_render(reports, config))
     if config.verbose:
         cache = config.cache_path()
         _note(f"config: {config.source or 'defaults'}; root: {config.root}; "
               f"cache: {cache or 'off'} ({run.cache_hits} of {len(files)} files replayed)")
         if run.cache_problem:
             _note(run.cache_problem)
-        _note(f"{len(files)} file{'s' * (len(files) != 1)} in {time.perf_counter() - started:.3f} s")
+        _note(f"{plural(len(files), 'file')} in {time.perf_counter() - started:.3f} s")
     return _exit_status(reports, config, bool(run.crashes))
 
 
@@ -296,19 +299,15 @@ def _run_fix(args: argparse.Namespace, reports: list[Any], config: Config, crash
     edits = sum(o.edits for o in done)
     if args.diff:
         _write_stdout("".join(o.diff for o in done))
-        _note(f"would fix {edits} claim{'s' * (edits != 1)} in {len(done)} file{'s' * (len(done) != 1)}")
+        _note(f"would fix: {plural(edits, 'edit')} in {plural(len(done), 'file')}")
         return ExitCode.USAGE if crashed or failed else (ExitCode.FINDINGS if done else ExitCode.OK)
     changed = {o.path for o in done}
     if changed:  # re-check what was rewritten: the output tells the truth about the new files
         rerun = _checked([r.path for r in reports if r.path in changed], config, show_progress=False)
         fresh = {r.path: r for r in rerun.reports}
         reports = [fresh.get(r.path, r) for r in reports]
-    from .renderers import RENDERERS
-
-    color = config.format == "text" and use_color(config.color, sys.stdout)
-    _write_stdout(RENDERERS[config.format](reports, color=color, verbose=config.verbose,
-                                           explain=config.explain))
-    _note(f"fixed {edits} claim{'s' * (edits != 1)} in {len(done)} file{'s' * (len(done) != 1)}")
+    _write_stdout(_render(reports, config))
+    _note(f"fixed: {plural(edits, 'edit')} in {plural(len(done), 'file')}")
     status = _exit_status(reports, config, crashed)
     return ExitCode.USAGE if failed else status
 

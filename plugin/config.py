@@ -105,12 +105,6 @@ class Config:
             return False
         return self.fail_on == "warning" or level is Severity.ERROR
 
-    def reports(self, code: str) -> bool:
-        """Whether findings of rule ``code`` are reported under ``select``/``ignore``."""
-        if code in self.ignore:
-            return False
-        return self.select is None or code in self.select
-
 
 # --- rule codes -----------------------------------------------------------------------------
 

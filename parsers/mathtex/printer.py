@@ -43,7 +43,8 @@ def _prec(e: Expr) -> int:
     if isinstance(e, (Hadamard, Kron)) or (isinstance(e, Div) and e.note in ("\\oslash", "./")):
         return _ELEM
     if isinstance(e, Mul):
-        return _MUL
+        # "-2X" needs parentheses wherever a leading sign cannot stand (after \sum_i, \odot...)
+        return _ADD if isinstance(e.args[0], Number) and e.args[0].value < 0 else _MUL
     if isinstance(e, Number):
         return _ADD if e.value < 0 else _ATOM
     if isinstance(e, (Sum, Differential)) or (isinstance(e, Derivative) and (e.kind == "nabla" or e.expr is None)):
@@ -225,8 +226,8 @@ class _Latex:
         """``e`` as the base of a script: atoms as they are, anything else in parentheses."""
         if isinstance(e, Symbol) and ("^{" in e.name or e.name.endswith("'")):
             return "{" + self.p(e) + "}"
-        if isinstance(e, Symbol) and e.name == "e" and not e.bold:
-            return "{e}"
+        if isinstance(e, Symbol) and e.name in ("e", "\\nabla") and not e.bold:
+            return "{" + self.p(e) + "}"
         return self.wrap(e, _ATOM)
 
     def p_Power(self, e: Power) -> str:

@@ -178,3 +178,29 @@ def test_closed_form_of_an_algebraic_expression():
 
     d = derive_closed_form(T(Mul((A, B))), CTX, Layout.DENOMINATOR)
     assert d.expr == Mul((T(B), T(A)))
+
+
+@pytest.mark.parametrize("f, wrt, layout, expected", [
+    (Mul((A, x)), x, Layout.NUMERATOR, A),                                   # d(Ax) = A dx
+    (Mul((A, x)), x, Layout.DENOMINATOR, T(A)),
+    (Func("exp", x, True), x, Layout.DENOMINATOR, Diag(Func("exp", x, True))),  # exp(x) ⊙ dx
+    (Hadamard((a, x)), x, Layout.NUMERATOR, Diag(a)),
+    (Mul((Mul((T(a), x)), b)), x, Layout.NUMERATOR, Mul((b, T(a)))),         # b (aᵀ dx)
+])
+def test_jacobians_of_vector_functions(f, wrt, layout, expected):
+    d = derive_gradient(f, wrt, CTX, layout)
+    assert d.expr == expected
+    assert check_gradient(f, wrt, d.expr, CTX, layout, 2).ok
+
+
+def test_entrywise_derivative_by_a_scalar_ignores_layout():
+    t = Symbol("t", "scalar")
+    f = Mul((t, x))
+    for layout in Layout:
+        assert derive_gradient(f, t, CTX, layout).expr == x
+
+
+def test_matrix_by_matrix_has_no_matrix_form():
+    with pytest.raises(Unsupported) as info:
+        derive_gradient(Mul((X, A)), X, Context(shapes={"X": ("m", "n")}), Layout.DENOMINATOR)
+    assert info.value.reason is Reason.NOT_SUPPORTED

@@ -273,3 +273,49 @@ def test_doctests() -> None:
     import mathlint.checker.index_notation as module
 
     assert doctest.testmod(module).failed == 0
+
+
+def _random_term(rng, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
+    """A random index-notation term (deliberately also unreadable ones)."""
+    letters, names = "ijkpq", ["A", "B", "a", "x", "\\delta", "I", "\\mathbf{x}"]
+    pick = rng.random()
+    if depth > 2 or pick < 0.4:
+        sub = "".join(rng.choice(letters + "12") for _ in range(rng.choice((1, 2, 2))))
+        return f"{rng.choice(names)}_{{{sub}}}"
+    if pick < 0.55:
+        return (f"\\sum_{{{rng.choice(letters)}{rng.choice(['', '=1'])}}}{rng.choice(['', '^n'])} "
+                f"{_random_term(rng, depth + 1)}")
+    if pick < 0.65:
+        return (f"\\frac{{\\partial {_random_term(rng, depth + 1)}}}"
+                f"{{\\partial A_{{{rng.choice(letters)}{rng.choice(letters)}}}}}")
+    if pick < 0.75:
+        return rng.choice([r"\left[AB\right]_{ij}", r"[\mathbf{A}\mathbf{x}]_i",
+                           r"\operatorname{tr}(AB)", r"\log a_{ij}", r"X^T_{jk}", "2"])
+    if pick < 0.9:
+        return f"\\frac{{{_random_term(rng, depth + 1)}}}{{{_random_term(rng, depth + 1)}}}"
+    return f"\\left({_random_term(rng, depth + 1)} + {_random_term(rng, depth + 1)}\\right)"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_identities_are_never_wrong_and_nothing_raises(seed: int) -> None:
+    """``T = T``, ``T U = U T`` and ``T + U = U + T`` hold whatever T and U are: they may be
+    unsupported, never wrong, and nothing but `Unsupported` may escape."""
+    import random
+
+    rng = random.Random(seed)
+    for n in range(40):
+        t, u = _random_term(rng), _random_term(rng)
+        latex = rng.choice([f"{t} = {t}", f"{t} \\, {u} = {u} \\, {t}", f"{t} + {u} = {u} + {t}"])
+        parsed = parse_math(latex)
+        if parsed.problems or len(parsed.statements) != 1:
+            continue
+        lhs, rhs = parsed.statements[0].sides
+        if lhs is None or rhs is None:
+            continue
+        free_indices(lhs)
+        is_index_claim(lhs, rhs, Context())
+        try:
+            result = check_index_equality(lhs, rhs, Context(), seed=n)
+        except Unsupported:
+            continue
+        assert result.ok, latex

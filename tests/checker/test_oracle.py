@@ -507,3 +507,36 @@ def test_parsed_latex_claims() -> None:
     lhs, rhs = parsed.statements[0].sides
     assert isinstance(lhs, Derivative)
     assert check_gradient(lhs.expr, lhs.wrt, rhs, Context(), DEN, SEED).ok
+
+
+def test_size_names_used_as_numbers_take_the_size() -> None:
+    # det(cA) = c^n det(A) for A n×n: the n in the exponent is the size.
+    ctx = Context(shapes={"A": ("n", "n")})
+    c, nn = sc("c"), sc("n")
+    assert check_equality(Det(mul(c, A)), mul(Power(c, nn), Det(A)), ctx, SEED).ok
+    assert not check_equality(Det(mul(c, A)), mul(c, Det(A)), ctx, SEED).ok
+
+
+def test_matrix_power_with_symbolic_exponent_is_unsupported() -> None:
+    # J^{ij} (single-entry matrices) is notation, not a power.
+    Jij = Power(M("J"), mul(Symbol("i"), Symbol("j")))
+    with pytest.raises(Unsupported) as info:
+        check_equality(mul(Jij, Jij), Jij, Context(), SEED)
+    assert info.value.reason is Reason.NOT_SUPPORTED
+
+
+def test_variables_of_a_differential_keep_their_names() -> None:
+    # z is defined elsewhere, but dz makes it the variable here (mitmath pset 2).
+    z = Symbol("z")
+    ctx = Context(shapes={"A": ("m", "m")}, definitions={"z": tr(A)})
+    zIA = sub(mul(z, I), A)
+    lhs = mul(Det(zIA), tr(mul(inv(zIA), d(zIA))))
+    rhs = mul(Det(zIA), tr(inv(zIA)), d(z))
+    assert check_differential(lhs, rhs, ctx, SEED).ok
+
+
+def test_vectors_multiplied_without_transpose_are_a_shape_problem() -> None:
+    w = vec("w")
+    with pytest.raises(Unsupported) as info:
+        check_gradient(mul(x, add(mul(w, x), sc("b"))), x, I, Context(), DEN, SEED)
+    assert info.value.reason is Reason.SHAPE

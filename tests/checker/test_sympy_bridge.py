@@ -47,7 +47,7 @@ def test_scalar_products_become_traces():
 ])
 def test_round_trip_keeps_the_value(latex):
     e = side(latex)
-    view = shape_view((e,), SQ, scalar_first=False)
+    view = shape_view((e,), SQ)
     obj, made = to_sympy(e, view)
     back = from_sympy(obj, made)
     assert check_equality(e, back, SQ, 3).ok
@@ -88,12 +88,12 @@ def test_diag_matrix_makes_sympy_give_up_quietly():
 def test_unbridgeable_nodes_raise_bridge_error():
     K = Kron((Symbol("A", "matrix"), Symbol("B", "matrix")))
     with pytest.raises(BridgeError):
-        to_sympy(K, shape_view((K,), CTX, scalar_first=False))
+        to_sympy(K, shape_view((K,), CTX))
 
 
 def test_sympy_canonical_collects():
     e = side("\\mathbf{X} + \\mathbf{X}")
-    out = sympy_canonical(e, shape_view((e,), CTX, scalar_first=False))
+    out = sympy_canonical(e, shape_view((e,), CTX))
     assert out is not None and check_equality(e, out, CTX, 1).ok
 
 

@@ -216,7 +216,7 @@ def test_diff_prints_and_writes_nothing(project: Path, capsys: pytest.CaptureFix
     assert code == 1
     assert "--- a/bad.md\n+++ b/bad.md\n" in out
     assert "-WRONG and LAYOUT\n+RIGHT and LAYOUT\n" in out
-    assert "would fix 1 claim in 1 file" in err
+    assert "would fix: 1 edit in 1 file" in err
     assert path.read_text() == "a\nWRONG and LAYOUT\n"
     out = run(capsys, "check", "--diff", "--fix-layout", "bad.md")[1]
     assert "+RIGHT and TRANSPOSED\n" in out
@@ -234,7 +234,7 @@ def test_fix_writes_atomically_keeping_mode_and_newlines(project: Path, capsys: 
     code, out, err = run(capsys, "check", "--fix", "bad.md")
     assert path.read_bytes() == b"a\r\nRIGHT\r\nLAYOUT\r\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
-    assert "fixed 1 claim in 1 file" in err
+    assert "fixed: 1 edit in 1 file" in err
     assert code == 0  # only the (unfixed) layout warning is left
     assert "error[" not in out and "warning[layout-mismatch]" in out
     assert [p.name for p in project.iterdir() if p.name.startswith(".bad")] == []

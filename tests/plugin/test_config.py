@@ -163,10 +163,3 @@ def test_fails(fail_on: str, error: bool, warning: bool, info: bool) -> None:
     assert config.fails(Severity.ERROR) is error
     assert config.fails("warning") is warning
     assert config.fails(Severity.INFO) is info
-
-
-def test_reports_select_and_ignore() -> None:
-    config = Config(select=frozenset({"wrong-derivative", "layout-mismatch"}), ignore=frozenset({"layout-mismatch"}))
-    assert config.reports("wrong-derivative")
-    assert not config.reports("layout-mismatch")
-    assert not config.reports("wrong-equality")
