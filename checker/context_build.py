@@ -323,8 +323,20 @@ def _substitute(expr: Expr, definitions: dict[str, Expr], keep: frozenset[str], 
             return expr
         return substitute(target, definitions, keep | {expr.key}, depth + 1)
     if isinstance(expr, Apply) and isinstance(expr.func, Symbol) and expr.func.key in definitions and expr.func.key not in keep:
-        return substitute(definitions[expr.func.key], definitions, keep | {expr.func.key}, depth + 1)
+        body = definitions[expr.func.key]
+        if _applies_to_own_arguments(expr, body):
+            return substitute(body, definitions, keep | {expr.func.key}, depth + 1)
+        return rebuild(expr, lambda child: _substitute(child, definitions, keep, depth))
     return rebuild(expr, lambda child: _substitute(child, definitions, keep, depth))
+
+
+def _applies_to_own_arguments(call: Apply, body: Expr) -> bool:
+    """``f(X)`` may be replaced by the body of ``f = ...`` only when it is called on the very
+    symbols the body uses (``f(A + \\delta A)`` is another value of f, not its definition)."""
+    if not call.args or not all(isinstance(a, Symbol) for a in call.args):
+        return False
+    used = {n.key for n in walk(body) if isinstance(n, Symbol)}
+    return all(a.key in used for a in call.args if isinstance(a, Symbol))
 
 
 def rebuild(expr: Expr, fn) -> Expr:  # type: ignore[no-untyped-def]

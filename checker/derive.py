@@ -51,7 +51,10 @@ def derive_gradient(f: Expr, wrt: Expr, ctx: "Context", layout: Layout,
     """The gradient ``∂f/∂wrt`` of the scalar ``f``, simplified and verified.
 
     ``f`` must be fully expanded (definitions substituted by the caller). The result is in
-    denominator layout (the shape of ``wrt``) and transposed for ``Layout.NUMERATOR``.
+    denominator layout (the shape of ``wrt``) and transposed for ``Layout.NUMERATOR``. A
+    column-vector ``f`` by a column vector gives the Jacobian (``J`` of ``df = J dx`` in
+    numerator layout, ``Jᵀ`` in denominator layout); any ``f`` by a scalar its entrywise
+    derivative. The derivative of a constant is ``0`` (nothing to check).
 
     Example: ``f = tr(A X B)``, ``wrt = X`` → ``AᵀBᵀ`` (``\\mathbf{A}^T\\mathbf{B}^T``).
 

@@ -38,11 +38,11 @@ def explain_gradient(f: Expr, wrt: Expr, ctx: "Context", layout: Layout,
                      *, seed: int = DEFAULT_SEED) -> tuple[str, ...]:
     """The derivation of ``∂f/∂wrt`` by the differential method, one LaTeX line per step.
 
-    Example (``f = tr(AXB)``)::
+    Example (``f = tr(AXB)``, denominator layout)::
 
         f = \\operatorname{tr}(\\mathbf{A}\\mathbf{X}\\mathbf{B})
-        df = \\operatorname{tr}(\\mathbf{A}\\,d\\mathbf{X}\\,\\mathbf{B})
-        \\operatorname{tr}(\\mathbf{A}\\,d\\mathbf{X}\\,\\mathbf{B}) = \\operatorname{tr}(\\mathbf{B}\\mathbf{A}\\,d\\mathbf{X})
+        df = \\operatorname{tr}(\\mathbf{A}d\\mathbf{X}\\mathbf{B})
+        \\operatorname{tr}(\\mathbf{A}d\\mathbf{X}\\mathbf{B}) = \\operatorname{tr}(\\mathbf{B}\\mathbf{A}d\\mathbf{X})
         \\frac{\\partial f}{\\partial \\mathbf{X}} = \\mathbf{A}^T\\mathbf{B}^T
 
     :raises oracle.Unsupported: ``NOT_SUPPORTED`` without a rule for some node,

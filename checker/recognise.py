@@ -204,6 +204,10 @@ def _looks_like_indices(subscript: str) -> bool:
     return bool(letters) and all(c in "ijklmnpqrstuvab" for c in letters) and len(letters) <= 3
 
 
+def _is_wrt(key: str, *exprs: Expr) -> bool:
+    return any(isinstance(n, Derivative) and symbol_key(n.wrt) == key for e in exprs for n in walk(e))
+
+
 def derivative_variables(expr: Expr) -> frozenset[str]:
     out: set[str] = set()
     for node in walk(expr):
@@ -287,8 +291,10 @@ def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts,
     ctx = facts.context_at(link.offset)
     layout = facts.layout_at(link.offset, forced)
     lhs, rhs = link.lhs.expr, link.rhs.expr
-    keep = derivative_variables(lhs) | derivative_variables(rhs)
     definitions = dict(ctx.definitions)
+    # variables of derivatives and bare differentials stay symbols, except ``df`` of a defined f
+    keep = frozenset(k for k in derivative_variables(lhs) | derivative_variables(rhs)
+                     if k not in definitions or _is_wrt(k, lhs, rhs))
     function: Expr | None = None
     variable: Expr | None = None
     if kind is ClaimKind.DERIVATIVE and isinstance(lhs, Derivative) and lhs.expr is not None:

@@ -83,15 +83,15 @@ def _judge(claim: Claim, ctx: Context, options: CheckOptions) -> Verdict:
     try:
         if claim.kind is ClaimKind.DERIVATIVE:
             return _verify_derivative(claim, ctx, options, oracle)
+        missing = undefined_function(claim.lhs) or undefined_function(claim.rhs)
+        if missing and claim.kind is not ClaimKind.INDEX:
+            return Verdict.unsupported(Reason.UNDEFINED, f"`{missing}` is not defined in the document")
         if claim.kind is ClaimKind.DIFFERENTIAL:
             return _equality_verdict(oracle.check_differential(claim.lhs, claim.rhs, ctx, options.seed))
         if claim.kind is ClaimKind.INDEX:
             from . import index_notation
 
             return _equality_verdict(index_notation.check_index_equality(claim.lhs, claim.rhs, ctx, options.seed))
-        missing = undefined_function(claim.lhs) or undefined_function(claim.rhs)
-        if missing:
-            return Verdict.unsupported(Reason.UNDEFINED, f"`{missing}` is not defined in the document")
         return _equality_verdict(oracle.check_equality(claim.lhs, claim.rhs, ctx, options.seed, layout=claim.layout))
     except oracle.Unsupported as exc:
         return Verdict.unsupported(exc.reason, exc.detail)

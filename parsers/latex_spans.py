@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from .directives import directives_in_comment
 from .document import Directive, Document, MathSpan, Problem, ProseBlock, SourceFormat
 from .macros import DEFINERS, Macro, macro_table, read_definition, read_group
-from .mathbody import TOP_LEVEL_ENVS, build_math_span
+from .mathbody import TOP_LEVEL_ENVS, blank_text, build_math_span
 from .span import LineIndex
 
 __all__ = ["SKIP_ENVS", "extract_latex", "scan_latex"]
@@ -324,17 +324,13 @@ def _prose(scan: _Scan, lines: LineIndex, math: list[tuple[int, int, int, int, s
     start, stop = scan.body
     if start >= stop:
         return []
-    chars = list(text[start:stop])
-    for a, b in scan.blanks + scan.comments:
-        for k in range(max(a, start), min(b, stop)):
-            if chars[k - start] != "\n":
-                chars[k - start] = " "
+    blanked = blank_text(text, [(max(a, start), min(b, stop)) for a, b in scan.blanks + scan.comments])
     cuts = [(m[0], m[3]) for m in math if m[4] not in ("$", "\\(", "math")]
     blocks: list[ProseBlock] = []
     pos = start
     for a, b in sorted(cuts) + [(stop, stop)]:
         if a > pos:
-            _paragraphs("".join(chars[pos - start:a - start]), pos, lines, blocks)
+            _paragraphs(blanked[pos:a], pos, lines, blocks)
         pos = max(pos, b)
     return blocks
 

@@ -16,7 +16,7 @@ from .document import MathSpan
 from .macros import Macro, expand, read_group
 from .span import LineIndex
 
-__all__ = ["TOP_LEVEL_ENVS", "INNER_ENVS", "MATH_ENVS", "build_math_span", "blank_ranges"]
+__all__ = ["TOP_LEVEL_ENVS", "INNER_ENVS", "MATH_ENVS", "build_math_span", "blank_ranges", "blank_text"]
 
 TOP_LEVEL_ENVS = frozenset(
     name + star
@@ -46,6 +46,30 @@ def blank_ranges(chars: list[str], ranges: Sequence[tuple[int, int]]) -> None:
 
 
 _BACKSLASH_RUN = re.compile(r"\\+")
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def blank_text(text: str, ranges: Sequence[tuple[int, int]]) -> str:
+    """``text`` with every range replaced by spaces (newlines kept); same length, no char list.
+
+    >>> blank_text("ab%c d", [(2, 4)])
+    'ab   d'
+    """
+    if not ranges:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for a, b in sorted(ranges):
+        a, b = max(a, pos), min(b, len(text))
+        if b <= a:
+            continue
+        parts.append(text[pos:a])
+        parts.append(_NOT_NEWLINE.sub(" ", text[a:b]))
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _unescape_markdown(text: str, offs: list[int]) -> tuple[str, list[int]]:

@@ -21,7 +21,7 @@ import re
 
 from .directives import directives_in_comment
 from .document import Directive, Document, MathSpan, ProseBlock, SourceFormat
-from .mathbody import build_math_span
+from .mathbody import blank_text, build_math_span
 from .span import LineIndex
 
 __all__ = ["CODE_DIRECTIVES", "extract_rst"]
@@ -181,18 +181,8 @@ def extract_rst(path: str, text: str) -> Document:
             skips.append((src.starts[i] + len(stripped) - 1, src.starts[i] + len(stripped)))
         i += 1
 
-    chars = list(text)
-    for a, b in skips:
-        for k in range(a, b):
-            if chars[k] != "\n":
-                chars[k] = " "
-    masked = "".join(chars)
-    literal_free = list(masked)
-    for match in _INLINE_LITERAL.finditer(masked):
-        for k in range(*match.span()):
-            if literal_free[k] != "\n":
-                literal_free[k] = " "
-    scan_text = "".join(literal_free)
+    masked = blank_text(text, skips)
+    scan_text = blank_text(masked, [m.span() for m in _INLINE_LITERAL.finditer(masked)])
     for match in _ROLE.finditer(scan_text):
         group = "body" if match.group("body") is not None else "suffix"
         a, b = match.span(group)

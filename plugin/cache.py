@@ -73,6 +73,16 @@ def hash_key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+def value_fingerprint(*values: Any) -> str:
+    """A canonical text of core values for cache keys (``compare=False`` fields left out).
+
+    Two values that are ``==`` give the same text, across processes (sets are sorted), so
+    ``VerdictCache.key(claim.latex, value_fingerprint(claim.context, claim.layout))`` keys a
+    claim by its mathematics and context, not by where it sits in the file.
+    """
+    return json.dumps(encode(values, compared_only=True), sort_keys=True, separators=(",", ":"))
+
+
 def options_fingerprint(options: CheckOptions) -> str:
     """A canonical text of the `CheckOptions` fields that change results (compare=False ones do not)."""
     canonical: dict[str, Any] = {}

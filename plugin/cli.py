@@ -239,7 +239,8 @@ def _render(reports: Sequence[Any], config: Config) -> str:
     from .renderers import RENDERERS
 
     color = config.format == "text" and use_color(config.color, sys.stdout)
-    return RENDERERS[config.format](reports, color=color, verbose=config.verbose, explain=config.explain)
+    out: str = RENDERERS[config.format](reports, color=color, verbose=config.verbose, explain=config.explain)
+    return out
 
 
 def _exit_status(reports: Sequence[Any], config: Config, crashed: bool) -> ExitCode:

@@ -46,8 +46,13 @@ def _lookup(name: Any) -> type:
     return obj
 
 
-def encode(value: Any) -> Any:
-    """``value`` as JSON-able data; raises `TypeError` for a type outside the safe set."""
+def encode(value: Any, *, compared_only: bool = False) -> Any:
+    """``value`` as JSON-able data; raises `TypeError` for a type outside the safe set.
+
+    :param compared_only: leave out dataclass fields declared ``compare=False`` (source
+        positions, notation notes): the encoding then identifies the *mathematics*, which is
+        what a cache key needs; such an encoding is not meant to be decoded.
+    """
     refs: dict[int, int] = {}
 
     def enc(v: Any) -> Any:
@@ -67,7 +72,8 @@ def encode(value: Any) -> Any:
                 return {"ref": refs[id(v)]}
             refs[id(v)] = len(refs)
             return {"dc": _name(cls),
-                    "f": {f.name: enc(getattr(v, f.name)) for f in dataclasses.fields(v)}}
+                    "f": {f.name: enc(getattr(v, f.name)) for f in dataclasses.fields(v)
+                          if f.compare or not compared_only}}
         if isinstance(v, list):
             return {"list": [enc(x) for x in v]}
         if isinstance(v, (set, frozenset)):

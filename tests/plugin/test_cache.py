@@ -143,3 +143,27 @@ def test_doctests() -> None:
     import mathlint.serialize
 
     assert doctest.testmod(mathlint.serialize).failed == 0
+
+
+def test_value_fingerprint_ignores_positions_and_notation() -> None:
+    from mathlint.cache import value_fingerprint
+
+    a = Mul((Symbol("A", "matrix", loc=(0, 1)), Transpose(Symbol("B"), note="^\\top")))
+    b = Mul((Symbol("A", "matrix", loc=(5, 6)), Transpose(Symbol("B"), note="^T")))
+    assert value_fingerprint(a, Layout.NUMERATOR) == value_fingerprint(b, Layout.NUMERATOR)
+    assert value_fingerprint(a, Layout.NUMERATOR) != value_fingerprint(a, Layout.DENOMINATOR)
+    assert value_fingerprint(frozenset({"x", "y", "z"})) == value_fingerprint(frozenset({"z", "y", "x"}))
+
+
+def test_real_reports_round_trip() -> None:
+    from mathlint.api import check_text
+
+    text = ("Let $\\mathbf{X} \\in \\mathbb{R}^{m \\times n}$.\n\n"
+            "$$\\frac{\\partial \\operatorname{tr}(\\mathbf{A}\\mathbf{X}\\mathbf{B})}{\\partial \\mathbf{X}}"
+            " = \\mathbf{A}\\mathbf{B}$$\n\n$$(\\mathbf{A}\\mathbf{B})^T = \\mathbf{B}^T\\mathbf{A}^T$$\n")
+    report = check_text(text, "notes.md")
+    assert report.claims and report.findings
+    back = decode(json.loads(json.dumps(encode(replace(report, text=None)))))
+    assert back == replace(report, text=None)
+    assert [r.claim.context for r in back.claims] == [r.claim.context for r in report.claims]
+    assert [f.fix for f in back.findings] == [f.fix for f in report.findings]
