@@ -271,9 +271,13 @@ def _(node: Power, st: _State) -> Array:
         _require_positive(base, "a non-integer power")
         return np.power(base, p)
     constant = _constant(node.exponent)
-    if constant is None:  # J^{ij}, A^{n}: notation (an indexed family), not a power we can take
+    if constant is not None:
+        p = float(constant)
+    elif isinstance(node.exponent, Symbol) and exponent.ndim == 2 and not np.iscomplexobj(exponent) \
+            and float(exponent[0, 0]).is_integer():
+        p = float(exponent[0, 0])  # A^n: the sampler gives a lone exponent symbol an integer value
+    else:  # J^{ij}: notation (single-entry matrices), not a power we can take
         raise EvaluationError("a matrix power with a symbolic exponent")
-    p = float(constant)
     _require_square(base, "a matrix power")
     if p.is_integer():
         if p < 0:

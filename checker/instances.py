@@ -259,6 +259,10 @@ def _requirements(exprs: Sequence[Expr]) -> dict[str, set[str]]:
             return
         if isinstance(node, Power):
             exponent = node.exponent
+            if isinstance(exponent, Symbol):  # A^n, x^k: a lone exponent symbol is an integer
+                req.setdefault(exponent.key, set()).add("integer")
+                visit(node.base, positive, invertible)
+                return
             integer = isinstance(exponent, Number) and exponent.value.denominator == 1
             negative = integer and isinstance(exponent, Number) and exponent.value < 0
             visit(node.base, positive or not integer, invertible or negative)
@@ -386,6 +390,8 @@ def _generator(seed: int, owner: object) -> Any:
 def _draw(rng: Any, shape: tuple[int, int], flags: set[str], tier: int) -> Array:
     r, c = shape
     positive = "positive" in flags or tier >= 1
+    if r == 1 and c == 1 and "integer" in flags:
+        return np.full((1, 1), float(rng.integers(2, 5)))
     if r == 1 and c == 1:
         v = rng.uniform(0.5, 1.5, (1, 1))
         return v if positive else v * rng.choice((-1.0, 1.0))

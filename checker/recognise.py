@@ -318,7 +318,9 @@ def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts,
         rhs_span=link.rhs.span,
         latex=f"{link.lhs.latex} = {link.rhs.latex}",
         layout=layout,
-        context=ctx,
+        # definitions are substituted here, once; the oracle must not substitute again
+        # (a variable that also has a definition elsewhere stays a variable)
+        context=dataclasses.replace(ctx, definitions={}),
         math=link.math,
         function=function,
         variable=variable,

@@ -220,6 +220,8 @@ def _hint_node(node: Expr, hint: Callable[[Expr, str, int], None]) -> None:
         hint(node.den, "scalar", 2)
     elif isinstance(node, Power):
         hint(node.exponent, "scalar", 4)
+        if isinstance(node.base, Symbol) and not _is_capital(node.base.name):
+            hint(node.base, "scalar", 2)  # x^n: a vector has no powers
     elif isinstance(node, (Norm, Diag)):
         hint(node.arg, "array", 2)
     elif isinstance(node, Abs):

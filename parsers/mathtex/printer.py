@@ -105,8 +105,8 @@ class _Latex:
         name = e.name
         if name == UNPARSED:
             return "?"
-        if name == "\\cdot":
-            return "{\\cdot}"  # the placeholder argument of \|\cdot\|
+        if name in ("\\cdot", "\\nabla"):
+            return "{" + name + "}"  # a bare placeholder (\|\cdot\|) or operator: braces keep it alone
         sup = ""
         if "^{" in name and not name.startswith("\\"):
             name, sup = name.split("^", 1)
@@ -226,8 +226,8 @@ class _Latex:
         """``e`` as the base of a script: atoms as they are, anything else in parentheses."""
         if isinstance(e, Symbol) and ("^{" in e.name or e.name.endswith("'")):
             return "{" + self.p(e) + "}"
-        if isinstance(e, Symbol) and e.name in ("e", "\\nabla") and not e.bold:
-            return "{" + self.p(e) + "}"
+        if isinstance(e, Symbol) and e.name == "e" and not e.bold:
+            return "{e}"
         return self.wrap(e, _ATOM)
 
     def p_Power(self, e: Power) -> str:

@@ -540,3 +540,14 @@ def test_vectors_multiplied_without_transpose_are_a_shape_problem() -> None:
     with pytest.raises(Unsupported) as info:
         check_gradient(mul(x, add(mul(w, x), sc("b"))), x, I, Context(), DEN, SEED)
     assert info.value.reason is Reason.SHAPE
+
+
+def test_lone_exponent_symbols_are_integers() -> None:
+    k = Symbol("k")
+    assert check_equality(Det(Power(A, k)), Power(Det(A), k), Context(), SEED).ok
+    assert not check_equality(Det(Power(A, k)), mul(k, Det(A)), Context(), SEED).ok
+
+
+def test_power_of_a_lowercase_letter_reads_it_as_a_scalar() -> None:
+    xs, k = Symbol("x"), Symbol("k")
+    assert check_gradient(Power(xs, k), xs, mul(k, Power(xs, add(k, n(-1)))), Context(), DEN, SEED).ok

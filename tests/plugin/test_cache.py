@@ -158,7 +158,7 @@ def test_value_fingerprint_ignores_positions_and_notation() -> None:
 def test_real_reports_round_trip() -> None:
     from mathlint.api import check_text
 
-    text = ("Let $\\mathbf{X} \\in \\mathbb{R}^{m \\times n}$.\n\n"
+    text = ("# Notes\n\n"
             "$$\\frac{\\partial \\operatorname{tr}(\\mathbf{A}\\mathbf{X}\\mathbf{B})}{\\partial \\mathbf{X}}"
             " = \\mathbf{A}\\mathbf{B}$$\n\n$$(\\mathbf{A}\\mathbf{B})^T = \\mathbf{B}^T\\mathbf{A}^T$$\n")
     report = check_text(text, "notes.md")
