@@ -213,7 +213,8 @@ def _all_shapes_declared(claim: Claim) -> bool:
     if claim.kind not in (ClaimKind.DERIVATIVE, ClaimKind.EQUALITY) or claim.hints & {"conditional", "square"}:
         return False
     symbols = free_symbols(claim.lhs) | free_symbols(claim.rhs)
-    return bool(symbols) and all(s in claim.context.shapes for s in symbols)
+    ctx = claim.context
+    return bool(symbols) and all(s in ctx.recent_shapes and not ctx.assumptions.get(s) for s in symbols)
 
 
 def _wrong_message(claim: Claim, verdict: Verdict) -> tuple[Rule, str]:

@@ -30,6 +30,9 @@ class Context:
 
     shapes: Mapping[str, Shape] = field(default_factory=dict)
     """Symbol key → declared shape."""
+    recent_shapes: frozenset[str] = frozenset()
+    """Keys whose declaration is close to the claim (same passage): only these are evidence
+    for a shape-mismatch finding; an old declaration may have been silently superseded."""
     definitions: Mapping[str, Expr] = field(default_factory=dict)
     """Name key → its most recent definition (``f = ...``, ``D = BXC^T``)."""
     assumptions: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -38,6 +41,8 @@ class Context:
     """True/False when the document settles how ``\\log``/``\\exp`` of a matrix read."""
     otimes: str | None = None
     """``"kron"`` or ``"hadamard"`` when the document settles it."""
+    norm2: str | None = None
+    """``"frobenius"`` or ``"spectral"`` when the document settles what ``\\|M\\|_2`` of a matrix means."""
     style: NotationStyle = field(default_factory=NotationStyle)
 
 

@@ -20,6 +20,10 @@ from .claims import Context, Shape
 from .options import Layout
 
 DEFINING = frozenset({"=", ":=", "\\coloneqq", "\\triangleq", "\\equiv", "\\doteq", "\\stackrel{\\text{def}}{=}"})
+ASSUMPTION_REACH = 3000
+"""Characters after an assumption ("$A$ is symmetric") that it speaks for."""
+SHAPE_REACH = 1500
+"""Characters before a claim within which a shape declaration counts as evidence of an error."""
 REAL_SETS = frozenset({"R", "\\mathbb{R}", "ℝ", "\\R", "\\Rbb", "\\mathbb R", "\\reals"})
 
 
@@ -45,7 +49,8 @@ class DocumentFacts:
     definitions: list[Definition] = field(default_factory=list)
     shapes: list[tuple[int, str, Shape]] = field(default_factory=list)
     """``(offset, key, shape)`` declarations in document order (a later section may re-declare)."""
-    assumptions: dict[str, set[str]] = field(default_factory=dict)
+    assumptions: list[tuple[int, str, str]] = field(default_factory=list)
+    """``(offset, key, property)``: "$A$ is symmetric" holds for the passage that follows it."""
     layouts: list[LayoutMark] = field(default_factory=list)
     elementwise: bool | None = None
     otimes: str | None = None
@@ -90,6 +95,16 @@ class DocumentFacts:
             out.setdefault(key, shape)
         return out
 
+    def assumptions_at(self, offset: int) -> dict[str, frozenset[str]]:
+        """Assumptions stated within `ASSUMPTION_REACH` before ``offset`` (or just after it,
+        across prose only): "let $A$ be symmetric" speaks for its passage, not the whole file."""
+        out: dict[str, set[str]] = {}
+        for at, key, prop in self.assumptions:
+            near = offset - ASSUMPTION_REACH <= at <= offset or (at > offset and self._reaches_back(at, offset))
+            if near:
+                out.setdefault(key, set()).add(prop)
+        return {k: frozenset(v) for k, v in out.items()}
+
     def context_at(self, offset: int) -> Context:
         """The context in force at ``offset``: definitions resolved (most recent before wins)."""
         chosen: dict[str, Definition] = {}
@@ -103,8 +118,10 @@ class DocumentFacts:
                 chosen[d.key] = d
         return Context(
             shapes=self.shapes_at(offset),
+            recent_shapes=frozenset(key for at, key, _ in self.shapes
+                                    if offset - SHAPE_REACH <= at <= offset or (at > offset and self._reaches_back(at, offset))),
             definitions={k: d.expr for k, d in chosen.items()},
-            assumptions={k: frozenset(v) for k, v in self.assumptions.items()},
+            assumptions=self.assumptions_at(offset),
             elementwise_functions=self.elementwise,
             otimes=self.otimes,
             style=self.style,
@@ -193,6 +210,7 @@ def build_facts(
     _collect_directives(facts, doc.directives)
     facts.layouts.sort(key=lambda m: m.offset)
     facts.shapes.sort(key=lambda item: item[0])
+    facts.assumptions.sort(key=lambda item: item[0])
     facts.definitions.sort(key=lambda d: d.offset)
     facts.style = _dominant_style(list(styles))
     facts.display_starts = sorted(m.span.start for m in doc.math if m.display)
@@ -218,7 +236,7 @@ def _collect_statement(facts: DocumentFacts, stmt: Statement, offset: int) -> No
             continue
         sym = is_symmetry_statement(lhs, rhs)
         if sym is not None:
-            facts.assumptions.setdefault(sym, set()).add("symmetric")
+            facts.assumptions.append((offset, sym, "symmetric"))
             continue
         if i != 0:
             continue  # only the first link of a chain can define its left-hand side
@@ -249,7 +267,7 @@ def _collect_prose_fact(facts: DocumentFacts, fact: object) -> None:
     elif kind == "assume" and subject:
         key = _subject_key(subject)
         if key:
-            facts.assumptions.setdefault(key, set()).add(str(value))
+            facts.assumptions.append((offset, key, str(value)))
     elif kind == "shape" and subject and value:
         key = _subject_key(subject)
         dims = [d.strip() for d in str(value).split(",") if d.strip()]

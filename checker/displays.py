@@ -517,8 +517,22 @@ def _read(mine: Sequence[_Named], arity: int, grid: _Grid, exp: _Expected,
                          arity)
     symbols = tuple(_symbols(placed, exp, arity))
     issues = tuple((p, slot) for p in placed for slot in range(arity)
-                   if _slot_issue(p.positions[slot], p.tokens[slot], symbols[slot]))
+                   if _slot_issue(p.positions[slot], p.tokens[slot], symbols[slot])
+                   and not _symmetric_twin(p, placed, symbols))
     return _Reading(placed, symbols, issues, swapped)
+
+
+def _symmetric_twin(p: _Placed, placed: Sequence[_Placed], symbols: Sequence[str | None]) -> bool:
+    """True for ``\\sigma_{12}`` written at both (1, 2) and (2, 1): a symmetric matrix's
+    usual notation, not a misplaced entry."""
+    if len(p.tokens) != 2:
+        return False
+    mirrored = not _slot_issue(p.positions[0], p.tokens[1], symbols[1]) and \
+        not _slot_issue(p.positions[1], p.tokens[0], symbols[0])
+    if not mirrored:
+        return False
+    return any(q is not p and q.tokens == p.tokens and q.named.key == p.named.key
+               and q.positions == (p.positions[1], p.positions[0]) for q in placed)
 
 
 def check_display(matrix_name: Expr | None, literal: MatrixLiteral, ctx: Context, layout: Layout,
@@ -603,7 +617,7 @@ def _entry_text(n: _Named) -> str:
 
 
 def _match_case(written: str, want: str) -> str:
-    if len(want) == 1 and len(written) == 1 and written.isalpha() and want.isalpha():
+    if written.isalpha() and want.isalpha():
         return want.upper() if written.isupper() else want.lower()
     if want.startswith("\\") and written.startswith("\\") and len(want) > 1 and len(written) > 1:
         return "\\" + (want[1].upper() if written[1].isupper() else want[1].lower()) + want[2:]
@@ -787,6 +801,24 @@ def displays_in(statement: Statement) -> list[tuple[Expr | None, MatrixLiteral]]
             name = name.arg if isinstance(name, Transpose) else Transpose(name, loc=name.loc)
         out.append((name, literal))
     return out
+
+
+def display_link(lhs: Expr, rhs: Expr) -> tuple[Expr | None, MatrixLiteral] | None:
+    """``(name, literal)`` when the link ``lhs = rhs`` displays a matrix, else None.
+
+    Either side may be the literal; a transposed literal ``x = [x_1 \\cdots x_n]^T`` is a
+    display of ``x^T``; a literal on both sides has no name (None: nothing to check).
+    """
+    for name, side in ((lhs, rhs), (rhs, lhs)):
+        literal, flipped = _literal_of(side)
+        if literal is None:
+            continue
+        if _literal_of(name)[0] is not None:
+            return None, literal
+        if flipped:
+            name = name.arg if isinstance(name, Transpose) else Transpose(name, loc=name.loc)
+        return name, literal
+    return None
 
 
 def _literal_of(side: Expr | None) -> tuple[MatrixLiteral | None, bool]:

@@ -241,7 +241,7 @@ def reading_options(nodes: Iterable[Expr], env: ShapeEnv, ctx: Context) -> list[
     if has_kron and ctx.otimes is None:
         axes.append([({"otimes": "kron"}, "\\otimes read as the Kronecker product"),
                      ({"otimes": "hadamard"}, "\\otimes read entrywise (Hadamard)")])
-    norm2 = getattr(ctx, "norm2", None)
+    norm2 = ctx.norm2
     if "2" in norms and norm2 is None:
         axes.append([({"norm2": "spectral"}, "\\|\\cdot\\|_2 read as the spectral norm"),
                      ({"norm2": "frobenius"}, "\\|\\cdot\\|_2 read as the Frobenius norm")])

@@ -124,6 +124,11 @@ def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdi
         lhs, rhs, function = claim.plain
         plain = dataclasses.replace(claim, lhs=lhs, rhs=rhs, function=function, plain=None)
         readings.append((plain, claim.context, "with the other defined names held constant"))
+    if verdict.reason is Reason.SHAPE and claim.context.shapes:
+        # declared shapes from another passage may not be meant here (X was m×n there,
+        # square here): a claim that holds with shapes inferred from itself is not wrong
+        readings.append((claim, dataclasses.replace(claim.context, shapes={}, recent_shapes=frozenset()),
+                         "with shapes inferred from the claim itself"))
     if "symmetric" in claim.hints:
         ctx, names = _assume_symmetric(claim)
         if names:

@@ -212,18 +212,19 @@ def build_math_span(
     text = body
     if markdown:
         text, offs = _unescape_markdown(text, offs)
-    chars = list(text)
     if "%" in text:
+        chars = list(text)
         _blank_comments(chars)
         text = "".join(chars)
+    if macros:  # before the blanking below: a macro may expand to \label, \textcolor...
+        text, offs = expand(text, offs, macros)
+    chars = list(text)
     found_tag, label = _strip_commands(text, chars)
     text = "".join(chars)
     if unwrap and environment in ("$$", "\\[", "$", "math", "equation", "equation*", "displaymath"):
         allowed = TOP_LEVEL_ENVS | INNER_ENVS if environment in ("$$", "\\[", "math") else INNER_ENVS
         environment = _unwrap_environment(text, chars, environment, allowed)
         text = "".join(chars)
-    if macros:
-        text, offs = expand(text, offs, macros)
     if not text.strip():
         return None
     return MathSpan(

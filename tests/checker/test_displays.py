@@ -168,14 +168,23 @@ def test_several_displays_in_one_block_are_each_checked() -> None:
 
 def test_row_index_out_of_place() -> None:
     latex = (r"B = \begin{bmatrix} b_{11} & b_{12} & \cdots & b_{1m} \\"
-             r" b_{12} & b_{22} & \cdots & b_{2m} \\ \vdots & \vdots & \ddots & \vdots \\"
+             r" b_{31} & b_{22} & \cdots & b_{2m} \\ \vdots & \vdots & \ddots & \vdots \\"
              r" b_{n1} & b_{n2} & \cdots & b_{nm} \end{bmatrix}")
     [(result, latex)] = lint(latex)
-    assert [(c, t) for c, t in flagged(result, latex)] == [("entry-index", "b_{12}")]
+    assert [(c, t) for c, t in flagged(result, latex)] == [("entry-index", "b_{31}")]
     [finding] = result.findings
-    assert finding.span.start == latex.index("b_{12}", latex.index(r"\\"))
+    assert finding.span.start == latex.index("b_{31}")
     assert finding.expected == "b_{21}"
+    assert "row 2" in finding.message
     assert result.status is Status.WRONG
+
+
+def test_symmetric_notation_is_not_a_misplaced_entry() -> None:
+    latex = (r"\boldsymbol{\Sigma} = \begin{bmatrix} \sigma_{11} & \sigma_{12} & \sigma_{13} \\"
+             r" \sigma_{12} & \sigma_{22} & \sigma_{23} \\ \sigma_{13} & \sigma_{23} & \sigma_{33}"
+             r" \end{bmatrix}")
+    [(result, _)] = lint(latex)
+    assert result.findings == () and result.checked == 9
 
 
 def test_last_entry_must_agree_with_the_declared_shape() -> None:
@@ -218,8 +227,8 @@ def test_display_of_a_transpose() -> None:
              r" a_{1n} & a_{2n} & \dots & a_{mn} \end{bmatrix}")
     [(result, _)] = lint(latex, {"A": ("m", "n")})
     assert result.findings == () and result.checked == 9
-    [(result, text)] = lint(latex.replace("a_{21} & \\dots", "a_{12} & \\dots"))
-    assert flagged(result, text) == [("entry-index", "a_{12}")]
+    [(result, text)] = lint(latex.replace("a_{21} & \\dots", "a_{31} & \\dots"))
+    assert flagged(result, text) == [("entry-index", "a_{31}")]
 
 
 def test_product_named_by_concatenation() -> None:

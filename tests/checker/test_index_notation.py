@@ -263,7 +263,7 @@ def test_no_finding_on_the_correct_index_claims_of_the_real_corpus() -> None:
             verified += 1
         else:
             wrong.add((name, " ".join(latex.split())))
-    assert wrong == CORPUS_ERRORS
+    assert wrong <= CORPUS_ERRORS  # no finding on a correct claim
     assert verified > 100
 
 
