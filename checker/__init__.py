@@ -138,16 +138,10 @@ def judge_one(claim: Claim, options: CheckOptions) -> Verdict:
 
 
 def _with_explanation(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:
-    try:
-        from .explain import explain_gradient
+    from .verify import _explain
 
-        assert claim.function is not None and claim.variable is not None
-        steps = explain_gradient(claim.function, claim.variable, claim.context, claim.layout)
-        return dataclasses.replace(verdict, explanation=tuple(steps))
-    except Exception:  # noqa: BLE001 - an explanation is optional
-        if options.strict:
-            raise
-        return verdict
+    steps = _explain(claim, options)
+    return dataclasses.replace(verdict, explanation=steps) if steps else verdict
 
 
 REFUTATION_REACH = 400

@@ -1529,30 +1529,30 @@ def index_findings(lhs: Expr, rhs: Expr, ctx: Context, wrong: bool,
     - `index-mismatch` (error, at the right-hand side) when the claim is ``wrong`` (its verdict)
       and a free index appears on one side only under every reading — report it as the wrong
       claim's one finding, instead of `wrong-equality`;
-    - `index-scope` (info, at the side) for each inner sum that re-binds an index also used
+    - `index-scope` (info, one per side) when an inner sum re-binds an index also used
       outside it: legal, scoped like a local variable, never an error.
     """
     out: list[Finding] = []
     reader = _Reader(ctx, _arrays((lhs, rhs), ctx))
-    spans: list[Span] = []
-    for expr, span in ((lhs, lhs_span), (rhs, rhs_span)):
+    owner: list[int] = []  # which side (0 left, 1 right) each binding was read on
+    for which, expr in enumerate((lhs, rhs)):
         before = len(reader.bindings)
         try:
             reader.side(expr)
         except IndexUnsupported:
             pass
-        spans.extend([span] * (len(reader.bindings) - before))
-    seen: set[tuple[int, str]] = set()
-    for binding, span in zip(reader.bindings, spans):
-        if not (binding.shadows or binding.name in reader.free_names):
-            continue
-        if (id(binding.node), binding.name) in seen:
-            continue
-        seen.add((id(binding.node), binding.name))
-        where = "an enclosing sum" if binding.shadows else "outside it"
-        out.append(Finding(INDEX_SCOPE, span, {"message": (
-            f"the inner sum re-binds {binding.name}, which is also used {where}; inside the sum "
-            f"{binding.name} is a new index (legal, but a different letter reads more easily)")}))
+        owner.extend([which] * (len(reader.bindings) - before))
+    rebound: dict[int, list[str]] = {}
+    for which, binding in zip(owner, reader.bindings):
+        if binding.shadows or binding.name in reader.free_names:
+            names = rebound.setdefault(which, [])
+            if binding.name not in names:
+                names.append(binding.name)
+    for which, names in sorted(rebound.items()):
+        each = "each is a new index" if len(names) > 1 else "it is a new index"
+        out.append(Finding(INDEX_SCOPE, (lhs_span, rhs_span)[which], {"message": (
+            f"an inner sum re-binds {', '.join(names)}, also used outside it; inside that sum "
+            f"{each} (legal; another letter would read more easily)")}))
     if wrong:
         mismatch = _mismatch(lhs, rhs, ctx, reader)
         if mismatch:

@@ -58,6 +58,8 @@ class GradientCheck:
     reading: str | None
     """The reading that verified it, when the notation was ambiguous."""
     detail: str
+    holds_if: str | None = None
+    """When wrong: an assumption under which it holds (``"A symmetric"``), perhaps unstated."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,8 @@ class EqualityCheck:
     detail: str
     transpose_ok: bool = False
     """Wrong as stated but right transposed; only looked at when a side holds a derivative."""
+    holds_if: str | None = None
+    """When wrong: an assumption under which it holds (``"A symmetric"``), perhaps unstated."""
 
 
 # --- per-sample comparison --------------------------------------------------------------------
@@ -295,7 +299,7 @@ def _norms(a: Array) -> Array:
 # --- gradients ----------------------------------------------------------------------------------
 
 def check_gradient(f: Expr, wrt: Expr, claimed: Expr, ctx: Context, layout: Layout = Layout.DENOMINATOR,
-                   seed: int = 0, *, count: int = 2) -> GradientCheck:
+                   seed: int = 0, *, count: int = 2, symmetrize: bool = True) -> GradientCheck:
     """Is ``claimed`` the derivative of ``f`` with respect to ``wrt`` under ``layout``?
 
     ``f`` is a scalar (gradient), or a column vector with ``wrt`` a column vector (Jacobian), or
@@ -307,7 +311,7 @@ def check_gradient(f: Expr, wrt: Expr, claimed: Expr, ctx: Context, layout: Layo
     :raises Unsupported: shape contradiction (reason shape), undefined names, no valid sample.
     """
     if isinstance(wrt, Transpose):
-        return check_gradient(f, wrt.arg, Transpose(claimed), ctx, layout, seed, count=count)
+        return check_gradient(f, wrt.arg, Transpose(claimed), ctx, layout, seed, count=count, symmetrize=symmetrize)
     if not isinstance(wrt, Symbol):
         raise Unsupported(Reason.NOT_SUPPORTED, f"derivative with respect to {describe(wrt)}", wrt.loc)
     key = wrt.key
@@ -323,7 +327,12 @@ def check_gradient(f: Expr, wrt: Expr, claimed: Expr, ctx: Context, layout: Layo
     symmetric = bool({"symmetric", "spd"} & {a.lower() for a in ctx.assumptions.get(key, ())})
     probe = _gradient_probe(f, key, claimed, layout, symmetric)
     d = _decide(readings, _samplers(prepared, ctx, seed, env_for), probe, count, _sizes_text(key))
-    return GradientCheck(d.ok, d.transpose_ok, d.reading, d.detail)
+    holds_if = None
+    if not d.ok and symmetrize:
+        holds_if = _holds_if_symmetric(lambda: infer((f, wrt), ctx, otimes=ctx.otimes or "kron"), ctx,
+                                       prepared.keys, lambda c: check_gradient(
+                                           f, wrt, claimed, c, layout, seed, count=count, symmetrize=False).ok)
+    return GradientCheck(d.ok, d.transpose_ok, d.reading, d.detail, holds_if)
 
 
 def _gradient_env(f: Expr, wrt: Symbol, claimed: Expr, ctx: Context, layout: Layout, otimes: str) -> ShapeEnv:
@@ -448,7 +457,7 @@ def _orient(g: Array, zero_claim: bool, x_shape: tuple[int, int], f_shape: tuple
 # --- equalities and differentials -----------------------------------------------------------
 
 def check_equality(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, layout: Layout = Layout.DENOMINATOR,
-                   count: int = 2, variables: Iterable[str] | None = None) -> EqualityCheck:
+                   count: int = 2, variables: Iterable[str] | None = None, symmetrize: bool = True) -> EqualityCheck:
     """Does ``lhs = rhs`` hold at random instances?
 
     Sides may hold `Derivative` nodes (evaluated as the true derivative under ``layout``) and
@@ -488,11 +497,44 @@ def check_equality(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, layout:
     readings = reading_options(prepared.nodes, env_for(ctx.otimes or "kron"), ctx)
     probe = _equality_probe(lhs, rhs, layout, differentials, has_derivative)
     d = _decide(readings, _samplers(prepared, ctx, seed, env_for), probe, count, _sizes_text(None))
-    return EqualityCheck(d.ok, d.reading, d.detail, d.transpose_ok)
+    holds_if = None
+    if not d.ok and symmetrize:
+        holds_if = _holds_if_symmetric(lambda: infer(exprs, ctx, layout=layout, otimes=ctx.otimes or "kron"), ctx,
+                                       prepared.keys, lambda c: check_equality(
+                                           lhs, rhs, c, seed, layout=layout, count=count, variables=variables,
+                                           symmetrize=False).ok)
+    return EqualityCheck(d.ok, d.reading, d.detail, d.transpose_ok, holds_if)
+
+
+def _holds_if_symmetric(natural: Callable[[], ShapeEnv], ctx: Context, keys: Sequence[str],
+                        check: Callable[[Context], bool]) -> str | None:
+    """``"A symmetric"`` when the claim, wrong as it stands, holds once every square matrix not
+    already assumed symmetric is (a common unstated assumption: a covariance Σ, a Hessian).
+
+    ``natural`` gives the shapes the function (or the two sides, untied) force by themselves, so a
+    matrix made square only by a wrong claim (``AB`` for ``AᵀBᵀ``) is not offered.
+    """
+    try:
+        env = natural()
+    except Unsupported:
+        return None
+    square = [k for k in keys if (shape := env.symbols.get(k)) is not None and shape[0] == shape[1]
+              and shape != (1, 1) and not ({"symmetric", "spd"} & {a.lower() for a in ctx.assumptions.get(k, ())})]
+    if not square:
+        return None
+    assumptions = dict(ctx.assumptions)
+    for k in square:
+        assumptions[k] = frozenset(assumptions.get(k, frozenset())) | {"symmetric"}
+    try:
+        if not check(dataclasses.replace(ctx, assumptions=assumptions)):
+            return None
+    except Unsupported:
+        return None
+    return ", ".join(square) + " symmetric"
 
 
 def check_differential(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, count: int = 2,
-                       variables: Iterable[str] | None = None) -> EqualityCheck:
+                       variables: Iterable[str] | None = None, symmetrize: bool = True) -> EqualityCheck:
     """A claim written with differentials (``d(XY) = dX\\,Y + X\\,dY``, ``d\\operatorname{tr}X = \\operatorname{tr}dX``).
 
     ``dS = 0`` (and ``d(e) = 0`` when no bare differential is written) declares constants: it
@@ -502,7 +544,7 @@ def check_differential(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, cou
         if _is_zero(b) and (isinstance(a, Differential) and isinstance(a.arg, Symbol)
                             or not _bare_differentials([lhs, rhs])):
             return EqualityCheck(True, "declares a constant", "d of a constant is 0")
-    return check_equality(lhs, rhs, ctx, seed, count=count, variables=variables)
+    return check_equality(lhs, rhs, ctx, seed, count=count, variables=variables, symmetrize=symmetrize)
 
 
 def _bare_differentials(exprs: Sequence[Expr]) -> dict[str, None]:

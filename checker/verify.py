@@ -6,7 +6,7 @@ on the first claim, sympy (derivation) only when a derived answer is needed.
 
 from __future__ import annotations
 
-from ..parsers.expr import Apply, Derivative, Expr, Symbol, walk
+from ..parsers.expr import Apply, Derivative, Expr, Power, Symbol, walk
 from .claims import Claim, ClaimKind, Context
 from .options import CheckOptions, Layout
 from .verdicts import Reason, Status, TermMatch, Verdict
@@ -40,11 +40,19 @@ def unreadable_notation(claim: Claim) -> str | None:
                 return "a displayed (block) matrix inside an expression"
             if isinstance(node, Symbol):
                 symbols[node.key] = node
+    for side in (claim.lhs, claim.rhs):
+        for node in walk(side):
+            if isinstance(node, Power) and _matrix_like(node.base) and any(isinstance(n, Symbol) for n in walk(node.exponent)):
+                return "a matrix power with a symbolic exponent"
     for key, sym in symbols.items():
         base = _decorated_base(sym.name)
         if base is not None and any(other.name == base for other in symbols.values()):
             return f"`{sym.name}` next to `{base}` (conjugate, adjugate, estimate...?) is notation mathlint does not read"
     return None
+
+
+def _matrix_like(expr: Expr) -> bool:
+    return any(isinstance(n, Symbol) and (n.kind == "matrix" or _is_matrix_name(n.key)) for n in walk(expr))
 
 
 def _decorated_base(name: str) -> str | None:
@@ -182,32 +190,79 @@ def _verify_derivative(claim: Claim, ctx: Context, options: CheckOptions, oracle
 
 
 def with_expected(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:
-    """Add the derived right-hand side (and the term-by-term comparison) to a wrong derivative.
+    """Add the derived right-hand side (and, for sums, the term-by-term comparison).
 
-    Any failure to derive leaves the verdict as it is: a wrong claim stays wrong, the
-    explanation is simply missing.
+    Derivatives get the derived gradient; differentials ``d(expr)`` the derived differential;
+    equalities the closed form of their left side. Any failure to derive leaves the verdict as
+    it is: a wrong claim stays wrong, only the explanation is missing.
     """
-    if claim.kind is not ClaimKind.DERIVATIVE or claim.function is None or claim.variable is None:
-        return verdict
-    derivation = derive_for(claim.function, claim.variable, claim.context, claim.layout, options)
+    import dataclasses
+
+    derivation = None
+    if claim.kind is ClaimKind.DERIVATIVE and claim.function is not None and claim.variable is not None:
+        derivation = derive_for(claim.function, claim.variable, claim.context, claim.layout, options)
+    elif claim.kind is ClaimKind.DIFFERENTIAL:
+        derivation = _derive_other(claim, options, differential=True)
+    elif claim.kind is ClaimKind.EQUALITY:
+        derivation = _derive_other(claim, options, differential=False)
     if derivation is None:
         return verdict
     terms: tuple[TermMatch, ...] = ()
-    try:
-        from .terms import match_terms
+    if claim.kind is ClaimKind.DERIVATIVE:
+        try:
+            from .terms import match_terms
 
-        source = None
-        if claim.math is not None and claim.rhs.loc is not None:
-            source = claim.math.latex[claim.rhs.loc[0]:]
-        terms = tuple(match_terms(claim.rhs, derivation.expr, claim.context, source=source, layout=claim.layout,
-                                  seed=options.seed))
-    except Exception:  # noqa: BLE001 - term naming is an explanation, never the verdict
+            source = claim.math.latex if claim.math is not None else None
+            written = claim.rhs_written if claim.rhs_written is not None else claim.rhs
+            terms = tuple(match_terms(written if written == claim.rhs else claim.rhs, derivation.expr, claim.context,
+                                      source=source if written == claim.rhs else None, layout=claim.layout,
+                                      seed=options.seed))
+        except Exception:  # noqa: BLE001 - term naming is an explanation, never the verdict
+            if options.strict:
+                raise
+    explanation = verdict.explanation
+    if options.explain and claim.kind is ClaimKind.DERIVATIVE and claim.function is not None and claim.variable is not None:
+        explanation = _explain(claim, options) or explanation
+    return dataclasses.replace(verdict, expected=derivation.expr, expected_latex=derivation.latex, terms=terms,
+                               explanation=explanation)
+
+
+def _derive_other(claim: Claim, options: CheckOptions, differential: bool):  # type: ignore[no-untyped-def]
+    """The derived differential of ``d(expr)``, or the closed form of an equality's left side."""
+    from ..parsers.expr import Differential
+
+    try:
+        from .derive import derive_closed_form, derive_differential
+        from .oracle import Unsupported
+
+        try:
+            if differential:
+                if not isinstance(claim.lhs, Differential):
+                    return None
+                wrt = tuple(n.arg for side in (claim.lhs, claim.rhs) for n in walk(side)
+                            if isinstance(n, Differential) and isinstance(n.arg, Symbol))
+                return derive_differential(claim.lhs.arg, claim.context, wrt or None, seed=options.seed)
+            if not any(isinstance(n, Derivative) for n in walk(claim.lhs)):
+                return None  # a plain identity: the claimed right side is the author's own form
+            return derive_closed_form(claim.lhs, claim.context, claim.layout, seed=options.seed)
+        except Unsupported:
+            return None
+    except Exception:  # noqa: BLE001 - see with_expected
         if options.strict:
             raise
-    import dataclasses
+        return None
 
-    return dataclasses.replace(verdict, expected=derivation.expr, expected_latex=derivation.latex, terms=terms,
-                               explanation=tuple(getattr(derivation, "steps", ())) if options.explain else verdict.explanation)
+
+def _explain(claim: Claim, options: CheckOptions) -> tuple[str, ...]:
+    try:
+        from .explain import explain_gradient
+
+        assert claim.function is not None and claim.variable is not None
+        return tuple(explain_gradient(claim.function, claim.variable, claim.context, claim.layout))
+    except Exception:  # noqa: BLE001 - an explanation is optional
+        if options.strict:
+            raise
+        return ()
 
 
 def derive_for(function: Expr, variable: Expr, ctx: Context, layout: Layout, options: CheckOptions):  # type: ignore[no-untyped-def]

@@ -1,10 +1,13 @@
 """One math body → `MathSpan`: tags, labels, comments, cosmetic wrappers, macros, environments.
 
 Every extractor (Markdown, LaTeX, reST) locates a body and its source offsets, then calls
-`build_math_span`. Edits here never shift positions: removed text is *blanked* (replaced by
-spaces, newlines kept) so ``latex[i]`` still maps to ``offsets[i]``; only the Markdown
-unescapes (``\\_`` → ``_``, ``\\\\\\\\`` → ``\\\\``) and macro expansion change the length, and
-they carry the offset map along.
+`build_math_span`, which in order: undoes Markdown escaping (``\\_`` → ``_``, four
+backslashes → two), blanks ``%`` comments, expands user macros, blanks ``\\tag``/``\\label``/
+``\\nonumber``/``\\notag`` (recording the first tag and label), cosmetic wrappers
+(``\\boxed``, ``\\color``, ``\\textcolor{c}``...) and ``tikzpicture`` bodies, and unwraps a body
+that is one ``\\begin{align}..\\end{align}`` (or ``aligned``...). Removed text is *blanked*
+(spaces, newlines kept) so ``latex[i]`` still maps to ``offsets[i]``; only the unescaping
+and macro expansion change the length, and they carry the offset map along.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from .document import MathSpan
 from .macros import Macro, expand, read_group
 from .span import LineIndex
 
-__all__ = ["TOP_LEVEL_ENVS", "INNER_ENVS", "MATH_ENVS", "build_math_span", "blank_ranges", "blank_text"]
+__all__ = ["TOP_LEVEL_ENVS", "INNER_ENVS", "build_math_span", "blank_ranges", "blank_text"]
 
 TOP_LEVEL_ENVS = frozenset(
     name + star
@@ -27,7 +30,6 @@ TOP_LEVEL_ENVS = frozenset(
 """Environments that are math by themselves (in LaTeX source, and amsmath blocks in Markdown)."""
 INNER_ENVS = frozenset({"aligned", "gathered", "split", "alignedat", "multlined"})
 """Environments unwrapped when they make up a whole ``$$``/``\\[`` body."""
-MATH_ENVS = TOP_LEVEL_ENVS
 
 _ENV_ARGS = {"alignat": 1, "alignat*": 1, "xalignat": 1, "xalignat*": 1, "xxalignat": 1,
              "IEEEeqnarray": 1, "IEEEeqnarray*": 1, "alignedat": 1}

@@ -318,6 +318,9 @@ class _Latex:
     def p_Apply(self, e: Apply) -> str:
         if isinstance(e.func, Symbol) and e.func.name == UNPARSED:
             return "?"
+        if isinstance(e.func, Symbol) and e.func.name == "\\nabla" and len(e.args) == 1:
+            arg = e.args[0]  # \nabla applied to an operand with no variable written
+            return "\\nabla " + (self.p(arg) if _prec(arg) >= _MUL else f"({self.p(arg)})")
         func = self.p(e.func)
         if not isinstance(e.func, Symbol):
             func = f"({func})"

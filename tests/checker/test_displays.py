@@ -299,3 +299,18 @@ def test_doctests() -> None:
     import mathlint.checker.displays as module
 
     assert doctest.testmod(module).failed == 0
+
+
+def test_display_link_names_the_literal() -> None:
+    from mathlint.checker.displays import display_link
+    from mathlint.parsers.expr import Transpose
+
+    [statement] = parse_math(r"\mathbf{x} = \begin{bmatrix} x_1 & x_2 \end{bmatrix}^T").statements
+    lhs, rhs = statement.sides
+    name, literal = display_link(lhs, rhs)  # type: ignore[arg-type, misc]
+    assert isinstance(name, Transpose) and isinstance(literal, MatrixLiteral)
+    [statement] = parse_math(r"\begin{bmatrix} b_{11} \end{bmatrix} = B").statements
+    name, literal = display_link(*statement.sides)  # type: ignore[arg-type, misc]
+    assert isinstance(name, Symbol) and name.name == "B"
+    [statement] = parse_math(r"A = B").statements
+    assert display_link(*statement.sides) is None  # type: ignore[arg-type]

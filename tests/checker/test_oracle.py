@@ -551,3 +551,14 @@ def test_lone_exponent_symbols_are_integers() -> None:
 def test_power_of_a_lowercase_letter_reads_it_as_a_scalar() -> None:
     xs, k = Symbol("x"), Symbol("k")
     assert check_gradient(Power(xs, k), xs, mul(k, Power(xs, add(k, n(-1)))), Context(), DEN, SEED).ok
+
+
+def test_wrong_claim_that_holds_for_symmetric_matrices_says_so() -> None:
+    check = check_gradient(mul(T(x), A, x), x, mul(n(2), A, x), Context(), DEN, SEED)
+    assert not check.ok and check.holds_if == "A symmetric"
+    sigma = M("\\Sigma")
+    cov = check_gradient(log(Det(sigma)), sigma, inv(sigma), Context(), DEN, SEED)
+    assert not cov.ok and cov.transpose_ok and cov.holds_if == "\\Sigma symmetric"
+    assert check_gradient(tr(mul(A, X, B)), X, mul(A, B), Context(), DEN, SEED).holds_if is None
+    eq = check_equality(mul(T(A), B, A), mul(A, B, T(A)), Context(), SEED)
+    assert not eq.ok and eq.holds_if is not None and "A" in eq.holds_if
