@@ -33,6 +33,8 @@ ATTEMPTS = (0, 0, 1, 1, 2, 2)
 """Sampling tier per attempt at one instance: 0 natural, 1 positive entries, 2 positive + shifted."""
 SIZES = (3,)
 """The smallest size handed to a free size name (see `Sampler.sizes`)."""
+MAX_SIZE = 400
+"""Beyond this (nested Kronecker products) a claim is not evaluated."""
 
 
 class Unsupported(Exception):
@@ -311,15 +313,18 @@ class Sampler:
         names = self.names
         count = len(names)
         j = k // 2
+        first = SIZES[0] - (1 if self.env.products else 0)  # Kronecker sizes multiply: start smaller
         if k % 2 == 0:
-            chosen = [SIZES[0] + j + i for i in range(count)]
+            chosen = [first + j + i for i in range(count)]
         else:
-            chosen = [SIZES[0] + j + 2 * count - 1 - i for i in range(count)]
+            chosen = [first + j + 2 * count - 1 - i for i in range(count)]
         sizes = dict(zip(names, chosen))
         for _ in range(4):
             for d, a, b in self.env.products:
                 if isinstance(d, str):
                     sizes[d] = self._size(a, sizes) * self._size(b, sizes)
+        if sizes and max(sizes.values()) > MAX_SIZE:
+            raise Unsupported(Reason.NOT_SUPPORTED, f"matrices of size {max(sizes.values())} would be needed")
         return sizes
 
     @staticmethod

@@ -40,15 +40,16 @@ def unreadable_notation(claim: Claim) -> str | None:
                 return "a displayed (block) matrix inside an expression"
             if isinstance(node, Symbol):
                 symbols[node.key] = node
-    for side in (claim.lhs, claim.rhs):
-        for node in walk(side):
-            if isinstance(node, Power) and _matrix_like(node.base) and any(isinstance(n, Symbol) for n in walk(node.exponent)):
-                return "a matrix power with a symbolic exponent"
     for key, sym in symbols.items():
         base = _decorated_base(sym.name)
         if base is not None and any(other.name == base for other in symbols.values()):
             return f"`{sym.name}` next to `{base}` (conjugate, adjugate, estimate...?) is notation mathlint does not read"
     return None
+
+
+def _symbolic_matrix_power(claim: Claim) -> bool:
+    return any(isinstance(n, Power) and _matrix_like(n.base) and any(isinstance(m, Symbol) for m in walk(n.exponent))
+               for side in (claim.lhs, claim.rhs) for n in walk(side))
 
 
 def _matrix_like(expr: Expr) -> bool:
@@ -78,6 +79,9 @@ def verify_claim(claim: Claim, options: CheckOptions) -> Verdict:
     if verdict.status is Status.VERIFIED:
         return verdict
     verdict = _second_look(claim, verdict, options)
+    if verdict.status is Status.WRONG and _symbolic_matrix_power(claim):
+        # X^k is sampled with a real k: a claim true for integers k only must not fail here
+        return Verdict.unsupported(Reason.NOT_SUPPORTED, "a matrix power with a symbolic exponent")
     if verdict.status is Status.WRONG and claim.kind is ClaimKind.EQUALITY and _is_condition(claim):
         return Verdict.unsupported(Reason.CONDITION, "read as a condition on its matrices (a constant side, "
                                    "a single matrix, or an if/then statement), not as an identity")
