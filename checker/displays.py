@@ -149,7 +149,8 @@ def _expected(name: Expr, ctx: Context, layout: Layout) -> _Expected | None:
     while isinstance(name, Transpose):
         swapped = not swapped
         name = name.arg
-    shapes = ctx.shapes
+    # only a declaration in the same passage speaks for a display: documents reuse letters
+    shapes = {k: v for k, v in ctx.shapes.items() if k in ctx.recent_shapes}
     plain = _plain_name(name)
     if plain is not None:
         dims = _matrix_dims(shapes.get(plain.key))

@@ -9,7 +9,7 @@ Complex-step safety (``Im f(X + ihD)/h`` with ``h = 1e-20`` is the derivative of
 never a conjugate; norms are square roots of sums of squares, never ``abs``/``conj``; ``abs``,
 ``max`` and singular values are evaluated as first-order jets (value at the real part, plus
 ``i`` times the derivative applied to the imaginary part); matrix functions use
-scaling-and-squaring series and Denman–Beavers iterations (arithmetic and LU only), not
+scaling-and-squaring series and Denman–Beavers iterations (`matrix_functions.py`), not
 eigendecompositions, which do not carry a 1e-20 imaginary part faithfully.
 
 Example::
@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import singledispatch
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from ..parsers.expr import (
     Abs, Add, Apply, Derivative, Det, Diag, Differential, Div, Dots, Entry, Expr, Func, Hadamard,
@@ -54,6 +56,10 @@ def _limit_blas_threads() -> None:
 _limit_blas_threads()
 
 import numpy as np  # noqa: E402 - after the thread limit above
+
+from .matrix_functions import (  # noqa: E402
+    MATRIX_FUNCTIONS, MatrixFunctionError, cosm, expm, logm, sinm, sqrtm,
+)
 
 Array = Any  # numpy.ndarray; kept loose so annotations never force numpy typing stubs
 H = 1e-20
@@ -135,9 +141,30 @@ def evaluate(
     check_deadline()
     st = _State(values, readings, leaf_shapes or {}, directions, layout, stats)
     try:
-        return _ev(expr, st)
+        if getattr(_QUIET, "on", False):
+            return _ev(expr, st)
+        with quiet():
+            return _ev(expr, st)
     except (ValueError, IndexError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
         raise EvaluationError(str(exc)) from exc
+
+
+_QUIET = threading.local()
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """No numpy floating-point warnings (overflow in exp at a bad sample...) reach the user's
+    terminal: such samples are rejected as outside the domain instead. Nests cheaply."""
+    if getattr(_QUIET, "on", False):
+        yield
+        return
+    _QUIET.on = True
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    finally:
+        _QUIET.on = False
 
 
 def _ev(node: Expr, st: _State) -> Array:
@@ -283,9 +310,12 @@ def _(node: Power, st: _State) -> Array:
         if p < 0:
             base = _inverse(base, st)
         return np.linalg.matrix_power(base, abs(int(p)))
-    if p == 0.5:
-        return sqrtm(base)
-    return expm(p * logm(base))
+    try:
+        if p == 0.5:
+            return sqrtm(base)
+        return expm(p * logm(base))
+    except MatrixFunctionError as exc:
+        raise DomainError(str(exc)) from exc
 
 
 def _constant(e: Expr) -> Fraction | None:
@@ -427,7 +457,10 @@ def _(node: Func, st: _State) -> Array:
         raise ReadingError(f"no matrix function {node.name}")
     if a.shape[-1] != a.shape[-2]:
         raise ReadingError(f"matrix function {node.name} of a non-square matrix")
-    return matrix_fn(a)
+    try:
+        return matrix_fn(a)
+    except MatrixFunctionError as exc:
+        raise DomainError(str(exc)) from exc
 
 
 @_eval.register
@@ -640,104 +673,8 @@ def _(node: Expr, st: _State) -> Array:
     raise EvaluationError(f"cannot evaluate {type(node).__name__}")
 
 
-# --- matrix functions (arithmetic only, so complex steps pass through) --------------------------
-
-def _eye_like(a: Array) -> Array:
-    return np.broadcast_to(np.eye(a.shape[-1]), a.shape)
-
-
-def _scale_exponent(a: Array, target: float) -> int:
-    norm = float(np.abs(a).sum(axis=-2).max()) if a.size else 0.0
-    return max(0, int(np.ceil(np.log2(norm / target)))) if norm > target else 0
-
-
-def expm(a: Array) -> Array:
-    """Matrix exponential: scaling and squaring with a degree-18 Taylor series (norm ≤ 1/2)."""
-    s = _scale_exponent(a, 0.5)
-    a = a / 2.0 ** s
-    term = _eye_like(a)
-    out = term
-    for k in range(1, 19):
-        term = term @ a / k
-        out = out + term
-    for _ in range(s):
-        out = out @ out
-    return out
-
-
-def _sin_cos(a: Array) -> tuple[Array, Array]:
-    s = _scale_exponent(a, 0.5)
-    a = a / 2.0 ** s
-    a2 = a @ a
-    sin, cos = a, _eye_like(a)
-    term_s, term_c = a, _eye_like(a)
-    for k in range(1, 11):
-        term_s = -term_s @ a2 / ((2 * k) * (2 * k + 1))
-        term_c = -term_c @ a2 / ((2 * k - 1) * (2 * k))
-        sin, cos = sin + term_s, cos + term_c
-    for _ in range(s):
-        sin, cos = 2.0 * sin @ cos, 2.0 * cos @ cos - _eye_like(a)
-    return sin, cos
-
-
-def sinm(a: Array) -> Array:
-    return _sin_cos(a)[0]
-
-
-def cosm(a: Array) -> Array:
-    return _sin_cos(a)[1]
-
-
-def sqrtm(a: Array) -> Array:
-    """Principal square root by the Denman–Beavers iteration (raises `DomainError` if it fails)."""
-    y, z = a, _eye_like(a)
-    extra = 0
-    for _ in range(60):
-        try:
-            y_next = 0.5 * (y + np.linalg.inv(z))
-            z = 0.5 * (z + np.linalg.inv(y))
-        except np.linalg.LinAlgError as exc:
-            raise DomainError("matrix square root of a singular matrix") from exc
-        delta = float(np.abs((y_next - y).real).max())
-        y = y_next
-        if not np.isfinite(delta):
-            break
-        if delta <= 1e-14 * (1.0 + float(np.abs(y.real).max())):
-            extra += 1
-            if extra > 3:  # a few more steps so the complex-step tangent converges too
-                return y
-    raise DomainError("matrix square root did not converge (eigenvalues on the negative axis?)")
-
-
-def logm(a: Array) -> Array:
-    """Principal matrix logarithm by inverse scaling and squaring, then the atanh series."""
-    k = 0
-    eye = _eye_like(a)
-    while float(np.abs((a - eye).real).sum(axis=-2).max()) > 0.25:
-        a = sqrtm(a)
-        k += 1
-        if k > 40:
-            raise DomainError("matrix logarithm did not converge")
-    z = (a - eye) @ np.linalg.inv(a + eye)
-    z2 = z @ z
-    term, out = z, z
-    for j in range(1, 14):
-        term = term @ z2
-        out = out + term / (2 * j + 1)
-    return 2.0 ** (k + 1) * out
-
-
-MATRIX_FUNCTIONS: dict[str, Callable[[Array], Array]] = {
-    "exp": expm,
-    "log": logm,
-    "sin": sinm,
-    "cos": cosm,
-    "sqrt": sqrtm,
-}
-"""The non-entrywise reading of a function of a square matrix."""
-
-
 __all__ = [
     "DomainError", "ELEMENTWISE", "EvalStats", "EvaluationError", "H", "MATRIX_FUNCTIONS", "ReadingError",
-    "Readings", "abs_cs", "cosm", "evaluate", "expm", "jacobian", "kron", "logm", "multiply", "sinm", "sqrtm",
+    "Readings", "abs_cs", "cosm", "evaluate", "expm", "jacobian", "kron", "logm", "multiply", "quiet", "sinm",
+    "sqrtm",
 ]

@@ -333,10 +333,20 @@ class _Reader:
             candidates.append(name.upper())
         elif name.startswith("\\") and len(name) > 2 and name[1].islower():
             candidates.append("\\" + name[1].upper() + name[2:])
+        tokens = _split_indices(sym.subscript) if sym.subscript else None
         for key in candidates:
-            if key in self.arrays:
+            if key in self.arrays and not (tokens and self.misfits(key, len(tokens))):
                 return key
         return name
+
+    def misfits(self, key: str, count: int) -> bool:
+        """True when ``key`` is declared with a shape that ``count`` indices cannot address
+        (``x_{ij}`` where ``x`` is a vector: the entry belongs to ``X``)."""
+        shape = self.ctx.shapes.get(key)
+        if not (isinstance(shape, tuple) and len(shape) == 2):
+            return False
+        vector = 1 in shape
+        return (count == 2 and vector) or (count == 1 and not vector)
 
     def entry_of_symbol(self, sym: Symbol, scope: Mapping[str, Label]) -> _Node | None:
         """``A_{ij}``, ``a_{ij}``, ``x_j``, ``\\delta_{ij}`` → a node; None when ``sym`` is a name."""

@@ -431,7 +431,7 @@ def sample_instances(exprs: Sequence[Expr], ctx: Context, seed: int, count: int 
             inst = sampler.instance(k, attempt)
             try:
                 for e in resolved:
-                    _finite(evaluate(e, inst.values, leaf_shapes=inst.leaf_shapes))
+                    _finite(evaluate(e, inst.values, leaf_shapes=inst.leaf_shapes))  # (quiet inside)
             except DomainError:
                 continue
             except EvaluationError as exc:

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from ..parsers.expr import Derivative, Differential, Expr, Func, Kron, Norm, Number, Symbol, Transpose, Zero, walk
 from .claims import Context
 from .evaluate import (
-    H, MATRIX_FUNCTIONS, DomainError, EvalStats, EvaluationError, ReadingError, Readings, evaluate, np,
+    H, MATRIX_FUNCTIONS, DomainError, EvalStats, EvaluationError, ReadingError, Readings, evaluate, np, quiet,
 )
 from .instances import (
     ATTEMPTS, Instance, Prepared, Sampler, Unsupported, evaluate_at, free_keys, infer, prepare,
@@ -128,6 +128,17 @@ class _Decision:
 
 
 def _decide(
+    readings: list[tuple[Readings, str | None]],
+    sampler_for: Callable[[Readings], Sampler],
+    probe: Probe,
+    count: int,
+    describe_sizes: Callable[[list[Instance]], str],
+) -> _Decision:
+    with quiet():
+        return _decide_quietly(readings, sampler_for, probe, count, describe_sizes)
+
+
+def _decide_quietly(
     readings: list[tuple[Readings, str | None]],
     sampler_for: Callable[[Readings], Sampler],
     probe: Probe,

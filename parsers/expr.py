@@ -31,10 +31,11 @@ class Expr:
 
     def children(self) -> tuple["Expr", ...]:
         """Direct sub-expressions, in source order (the one traversal every operation uses)."""
-        out: list[Expr] = []
         names = _CHILD_FIELDS.get(type(self))
-        if names is None:  # cached per class: `fields()` per node dominated every traversal
-            names = _CHILD_FIELDS[type(self)] = tuple(f.name for f in fields(self) if f.name not in ("loc", "note"))
+        if names is None:
+            names = tuple(f.name for f in fields(self) if f.name not in ("loc", "note"))
+            _CHILD_FIELDS[type(self)] = names
+        out: list[Expr] = []
         for name in names:
             value = getattr(self, name)
             if isinstance(value, Expr):
@@ -49,7 +50,7 @@ class Expr:
 
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-"""Expr subclass → names of its fields that may hold sub-expressions (all but ``loc``/``note``)."""
+"""Per node class, the names of the fields that may hold sub-expressions (computed once)."""
 
 
 def walk(expr: Expr) -> Iterator[Expr]:

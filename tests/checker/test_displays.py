@@ -21,7 +21,7 @@ def lint(latex: str, shapes: dict | None = None,
          layout: Layout = Layout.DENOMINATOR) -> list[tuple[DisplayResult, str]]:
     """Every display of ``latex`` checked; each result with the LaTeX it flagged, joined."""
     index = LineIndex(latex, "notes.md")
-    ctx = Context(shapes=shapes or {})
+    ctx = Context(shapes=shapes or {}, recent_shapes=frozenset(shapes or ()))
     parsed = parse_math(latex)
     assert not parsed.problems, parsed.problems
     out = []
@@ -195,6 +195,12 @@ def test_last_entry_must_agree_with_the_declared_shape() -> None:
     assert result.findings[0].expected == "b_{nm}"
     [(undeclared, _)] = lint(latex)
     assert undeclared.findings == ()
+    # a declaration far away (not in `recent_shapes`) may be about another B
+    literal_statement = parse_math(latex).statements[0]
+    [(name, literal)] = displays_in(literal_statement)
+    far = Context(shapes={"B": ("n", "m")})
+    index = LineIndex(latex, "notes.md")
+    assert check_display(name, literal, far, Layout.DENOMINATOR, lambda loc: index.span(*loc)) == []
 
 
 def test_column_after_cdots_is_the_last() -> None:

@@ -10,6 +10,7 @@ import pytest
 from mathlint.checker.evaluate import (
     H, DomainError, EvaluationError, ReadingError, Readings, abs_cs, cosm, evaluate, expm, kron, logm, sinm, sqrtm,
 )
+from mathlint.checker.matrix_functions import MatrixFunctionError
 from mathlint.checker.options import Layout
 from mathlint.parsers.expr import (
     Abs, Add, Apply, Derivative, Det, Diag, Differential, Div, Entry, Expr, Func, Hadamard, Identity, Inverse, Kron,
@@ -124,8 +125,10 @@ def test_matrix_functions() -> None:
     assert np.allclose(r @ r, spd)
     s, c = sinm(big), cosm(big)
     assert np.allclose(s @ s + c @ c, np.eye(4), atol=1e-8)
-    with pytest.raises(DomainError):
+    with pytest.raises(MatrixFunctionError):
         sqrtm(np.diag([-1.0, 2.0]))
+    with pytest.raises(DomainError):  # through evaluate, a failed iteration is a bad sample
+        evaluate(Func("sqrt", X, elementwise=False), {"X": np.diag([-1.0, 2.0])})
 
 
 def test_matrix_function_complex_step_matches_central_difference() -> None:
@@ -225,5 +228,7 @@ def test_doctests() -> None:
     import doctest
 
     import mathlint.checker.evaluate as mod
+    import mathlint.checker.matrix_functions as mf
 
     assert doctest.testmod(mod).failed == 0
+    assert doctest.testmod(mf).failed == 0
