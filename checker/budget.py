@@ -24,7 +24,7 @@ import signal
 import threading
 import time
 from contextvars import ContextVar
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ def run_with_budget(fn: Callable[[], T], seconds: float) -> T:
 
 
 def _run_with_alarm(fn: Callable[[], T], seconds: float, deadline: float) -> T:
-    previous_handler: object = None
+    previous_handler: Any = None
     host_fired = False
 
     def on_alarm(signum: int, frame: object) -> None:
@@ -108,7 +108,7 @@ def _run_with_alarm(fn: Callable[[], T], seconds: float, deadline: float) -> T:
         return fn()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)  # type: ignore[arg-type]
+        signal.signal(signal.SIGALRM, previous_handler)
         if previous_delay and not host_fired:
             left = previous_delay - (time.monotonic() - start)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), previous_interval)

@@ -321,7 +321,7 @@ def _(node: Power, st: _State) -> Array:
 def _constant(e: Expr) -> Fraction | None:
     """The value of a constant exponent (``2``, ``-1``, ``\\frac{1}{2}``), else None."""
     if isinstance(e, Number):
-        return e.value
+        return Fraction(e.value)
     if isinstance(e, Mul):
         out = Fraction(1)
         for a in e.args:
@@ -575,8 +575,8 @@ def _(node: Derivative, st: _State) -> Array:
         raise EvaluationError("a bare derivative operator")
     wrt = node.wrt
     transposed = isinstance(wrt, Transpose)
-    if transposed:
-        wrt = wrt.arg  # type: ignore[attr-defined]
+    if isinstance(wrt, Transpose):
+        wrt = wrt.arg
     if not isinstance(wrt, Symbol):
         raise EvaluationError("derivative with respect to an expression")
     grad = jacobian(node.expr, wrt.key, st)
@@ -675,6 +675,6 @@ def _(node: Expr, st: _State) -> Array:
 
 __all__ = [
     "DomainError", "ELEMENTWISE", "EvalStats", "EvaluationError", "H", "MATRIX_FUNCTIONS", "ReadingError",
-    "Readings", "abs_cs", "cosm", "evaluate", "expm", "jacobian", "kron", "logm", "multiply", "quiet", "sinm",
-    "sqrtm",
+    "Readings", "abs_cs", "cosm", "evaluate", "expm", "jacobian", "kron", "logm", "multiply", "np", "quiet",
+    "sinm", "sqrtm",
 ]

@@ -9,10 +9,12 @@ of the free indices. Derivatives with respect to one entry (``\\partial g/\\part
 are complex-step derivatives on that entry; a matrix-form side (``[\\mathbf{DC}]_{rq}``,
 ``\\operatorname{tr}(AB)``) goes to `checker.evaluate`.
 
-Two readings are tried where they differ: explicit sums only, and Einstein's convention
-(an index repeated in a product is summed, as in ``X_{ij} A_{ji}``). A claim is `wrong` only
-when every applicable reading fails; anything we cannot read raises
-`oracle.Unsupported` — never a guess.
+Readings are tried where they differ: explicit sums only, and Einstein's convention (an
+index repeated in a product is summed, as in ``X_{ij} A_{ji}``), times the oracle's readings
+of the matrix forms (``\\|M\\|_2`` spectral or Frobenius...). A claim is `wrong` only when
+every applicable reading fails; anything we cannot read raises `oracle.Unsupported` —
+never a guess (different symbols on the two sides, a partial range ``\\sum_{i=2}^n``, a
+family ``\\mathbf{x}_i``, a primed ``A'_{ij}``...).
 
 Entries: ``A_{ij}``, ``a_{ij}`` for a matrix ``A`` the claim or document uses, ``x_j`` for a
 vector ``x``, ``(M)_{ij}``/``[M]_{ij}`` of a matrix expression, ``X^T_{jk}`` (an entry of
@@ -21,15 +23,13 @@ vector ``x``, ``(M)_{ij}``/``[M]_{ij}`` of a matrix expression, ``X^T_{jk}`` (an
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from ..parsers.expr import (
-    Abs, Add, Apply, Derivative, Det, Differential, Div, Dots, Entry, Expr, Func, Identity,
-    Inverse, Loc, MatrixLiteral, Mul, Norm, Number, Ones, Power, Query, Sum, Symbol, Trace,
-    Transpose, Zero, walk,
+    Abs, Add, Apply, Derivative, Div, Dots, Entry, Expr, Func, Identity, MatrixLiteral, Mul, Number,
+    Ones, Power, Query, Sum, Symbol, Transpose, Zero, walk,
 )
 from ..parsers.span import Span
 from .claims import Context

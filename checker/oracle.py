@@ -453,15 +453,14 @@ def _orient(g: Array, zero_claim: bool, x_shape: tuple[int, int], f_shape: tuple
             g = np.zeros((c, r) if numerator else (r, c))
         as_grad = g.T if numerator else g
         other = g if numerator else g.T
-        ok = lambda m: m.shape == (r, c)  # noqa: E731
-        return (as_grad.reshape(1, -1) if ok(as_grad) else None, other.reshape(1, -1) if ok(other) else None)
+        return (as_grad.reshape(1, -1) if as_grad.shape == (r, c) else None,
+                other.reshape(1, -1) if other.shape == (r, c) else None)
     if fc == 1 and c == 1:  # a Jacobian of a column vector by a column vector
         if zero_claim and g.shape == (1, 1):
             g = np.zeros((fr, r) if numerator else (r, fr))
         as_jac = g if numerator else g.T
         other = g.T if numerator else g
-        ok = lambda m: m.shape == (fr, r)  # noqa: E731
-        return (as_jac if ok(as_jac) else None, other if ok(other) else None)
+        return (as_jac if as_jac.shape == (fr, r) else None, other if other.shape == (fr, r) else None)
     raise EvaluationError(f"derivative of a {fr}×{fc} expression by a {r}×{c} variable")
 
 
@@ -610,9 +609,11 @@ def _equality_probe(lhs: Expr, rhs: Expr, layout: Layout, variables: frozenset[s
         directions = None
         if variables is not None:
             directions = {k: sampler.directions(k, inst.shapes[k]) for k in variables if k in inst.values}
-        kw = dict(leaf_shapes=inst.leaf_shapes, directions=directions, layout=layout)
-        left = evaluate(lhs, inst.values, reading, **kw)
-        right = evaluate(rhs, inst.values, reading, **kw)
+        def value_of(e: Expr, stats: EvalStats | None = None) -> Array:
+            return evaluate(e, inst.values, reading, leaf_shapes=inst.leaf_shapes, directions=directions,
+                            layout=layout, stats=stats)
+
+        left, right = value_of(lhs), value_of(rhs)
         left, right = np.real(left), np.real(right)
         if not (np.all(np.isfinite(left)) and np.all(np.isfinite(right))):
             raise DomainError("not finite here")
@@ -623,9 +624,9 @@ def _equality_probe(lhs: Expr, rhs: Expr, layout: Layout, variables: frozenset[s
 
         def slow() -> float:
             sl, sr = EvalStats(), EvalStats()
-            evaluate(lhs, inst.values, reading, stats=sl, **kw)
-            evaluate(rhs, inst.values, reading, stats=sr, **kw)
-            return (sl.magnitude + sr.magnitude + sl.tangent + sr.tangent) * np.sqrt(right.size)
+            value_of(lhs, sl)
+            value_of(rhs, sr)
+            return float((sl.magnitude + sr.magnitude + sl.tangent + sr.tangent) * np.sqrt(right.size))
 
         out: dict[tuple[str, str], tuple[str, float]] = {}
         candidates = [("as", left)] + ([("T", left.T)] if transposable else [])

@@ -110,8 +110,11 @@ def gradient_shape_ok(wrt_shape: Shape, claimed_shape: Shape) -> frozenset[Layou
 
 
 def _dims_compatible(a: object, b: object) -> bool:
-    wild = lambda d: isinstance(d, str) and d.startswith("#")  # noqa: E731
-    return a == b or wild(a) or wild(b)
+    return a == b or _unfixed(a) or _unfixed(b)
+
+
+def _unfixed(d: object) -> bool:
+    return isinstance(d, str) and d.startswith("#")
 
 
 def infer_shapes(
@@ -383,7 +386,7 @@ def _finish(st: _State) -> tuple[ShapeEnv, int]:
         for d, a, b in st.products:
             va, vb, vd = dims.value(a), dims.value(b), dims.value(d)
             if isinstance(va, int) and isinstance(vb, int) and not isinstance(vd, int):
-                dims.num[dims.find(d)] = va * vb
+                dims.num[dims.find(d)] = int(va) * int(vb)
                 changed = True
 
     def resolve(i: int) -> Dim:
@@ -409,9 +412,9 @@ def _finish(st: _State) -> tuple[ShapeEnv, int]:
     oddness = len(collapsed)
     seen: dict[str, None] = {}
     for shape in list(symbols.values()) + list(nodes.values()) + products:
-        for d in shape:
-            if isinstance(d, str):
-                seen.setdefault(d, None)
+        for dim in shape:
+            if isinstance(dim, str):
+                seen.setdefault(dim, None)
     return ShapeEnv(symbols, nodes, tuple(products), readings, tuple(seen), oddness, collapsed), oddness
 
 
@@ -701,7 +704,7 @@ def describe(expr: Expr) -> str:
 
 def _sketch(e: Expr) -> str:
     if isinstance(e, Symbol):
-        return e.key
+        return str(e.key)
     if isinstance(e, Number):
         return str(e.value)
     if isinstance(e, Transpose):

@@ -117,17 +117,6 @@ def _read_name(text: str, pos: int) -> tuple[str | None, int]:
     return match.group(0), match.end()
 
 
-def _read_body(text: str, pos: int) -> tuple[str | None, int]:
-    pos = _skip_space(text, pos)
-    end = read_group(text, pos)
-    if end == -1:
-        match = _CONTROL.match(text, pos)  # \newcommand\x\alpha: an unbraced one-token body
-        if match:
-            return match.group(0), match.end()
-        return None, min(len(text), pos + 1)
-    return text[pos + 1:end - 1], end
-
-
 def read_definition(text: str, pos: int) -> tuple[Macro | None, int]:
     """Read the definition starting at ``text[pos]`` (a backslash of a `DEFINERS` word).
 
@@ -146,13 +135,7 @@ def read_definition(text: str, pos: int) -> tuple[Macro | None, int]:
     if definer in ("\\def", "\\gdef", "\\edef", "\\xdef"):
         return _read_def(text, pos)
     if definer == "\\DeclareMathOperator":
-        star = pos < len(text) and text[pos] == "*"
-        name, pos = _read_name(text, pos + star)
-        body, pos = _read_body(text, pos)
-        if name is None or body is None:
-            return None, pos
-        operator = "\\operatorname*" if star else "\\operatorname"
-        return Macro(name, 0, f"{operator}{{{body}}}"), pos
+        return _read_operator(text, pos)
     if definer == "\\let":
         name, pos = _read_name(text, pos)
         pos = _skip_space(text, pos)
@@ -166,28 +149,72 @@ def read_definition(text: str, pos: int) -> tuple[Macro | None, int]:
 
 
 def _read_newcommand(text: str, pos: int) -> tuple[Macro | None, int]:
-    if pos < len(text) and text[pos] == "*":
-        pos += 1
-    name, pos = _read_name(text, pos)
-    nargs, default = 0, None
-    probe = _skip_space(text, pos)
-    if probe < len(text) and text[probe] == "[":
-        end = read_group(text, probe, "[", "]")
-        if end == -1:
-            return None, probe + 1
-        count = text[probe + 1:end - 1].strip()
-        nargs = int(count) if count.isdigit() and int(count) <= 9 else -1
-        pos = end
-        probe = _skip_space(text, pos)
-        if probe < len(text) and text[probe] == "[":
-            end = read_group(text, probe, "[", "]")
-            if end == -1:
-                return None, probe + 1
-            default, pos = text[probe + 1:end - 1], end
-    body, pos = _read_body(text, pos)
+    """``\\newcommand*{\\name}[n][default]{body}`` read by pylatexenc, which knows the
+    argument specification of the LaTeX definers (``*{[[{``); ``pos`` is just past the definer."""
+    node, end = _definer_node(text, pos)
+    if node is None:
+        return None, end
+    _star, name_arg, count_arg, default_arg, body_arg = (list(node.nodeargd.argnlist) + [None] * 5)[:5]
+    name = _arg_name(name_arg)
+    body = _group_body(body_arg)
+    nargs = 0
+    if count_arg is not None:
+        count = _group_body(count_arg, "[", "]")
+        nargs = int(count) if count is not None and count.strip().isdigit() and int(count) <= 9 else -1
+    default = _group_body(default_arg, "[", "]") if default_arg is not None else None
     if name is None or body is None or nargs < 0:
-        return None, pos
-    return Macro(name, nargs, body, default), pos
+        return None, end
+    return Macro(name, nargs, body, default), end
+
+
+def _read_operator(text: str, pos: int) -> tuple[Macro | None, int]:
+    """``\\DeclareMathOperator*{\\name}{text}``, read by pylatexenc (argspec ``*{{``)."""
+    node, end = _definer_node(text, pos)
+    if node is None:
+        return None, end
+    star, name_arg, body_arg = (list(node.nodeargd.argnlist) + [None] * 3)[:3]
+    name, body = _arg_name(name_arg), _group_body(body_arg)
+    if name is None or body is None:
+        return None, end
+    operator = "\\operatorname*" if star is not None else "\\operatorname"
+    return Macro(name, 0, f"{operator}{{{body}}}"), end
+
+
+def _definer_node(text: str, pos: int):  # type: ignore[no-untyped-def]
+    """The pylatexenc macro node of the definer that ends at ``pos`` and where it ends."""
+    from pylatexenc.latexwalker import LatexMacroNode, LatexWalker, LatexWalkerError
+
+    start = text.rfind("\\", 0, pos)
+    try:
+        walker = LatexWalker(text, tolerant_parsing=True)
+        nodes, _, _ = walker.get_latex_nodes(pos=start, read_max_nodes=1)
+    except (LatexWalkerError, IndexError, ValueError, RecursionError):
+        return None, pos + 1
+    node = nodes[0] if nodes else None
+    if not isinstance(node, LatexMacroNode) or node.nodeargd is None:
+        return None, pos + 1
+    return node, node.pos + node.len
+
+
+def _arg_name(arg) -> str | None:  # type: ignore[no-untyped-def]
+    """``{\\tr}`` or ``\\tr`` → ``\\tr``."""
+    if arg is None:
+        return None
+    inner = _group_body(arg)
+    name = (inner if inner is not None else arg.latex_verbatim()).strip()
+    return name if _CONTROL.fullmatch(name) else None
+
+
+def _group_body(arg, open_: str = "{", close: str = "}") -> str | None:  # type: ignore[no-untyped-def]
+    """The text inside a closed group argument; None when missing or left unclosed."""
+    if arg is None:
+        return None
+    verbatim = arg.latex_verbatim()
+    if verbatim.startswith(open_):
+        if not verbatim.endswith(close) or len(verbatim) < 2:
+            return None
+        return verbatim[1:-1]
+    return verbatim  # an unbraced single token (\newcommand\x\alpha)
 
 
 def _read_def(text: str, pos: int) -> tuple[Macro | None, int]:

@@ -796,15 +796,16 @@ class ExprParser:
         self.i += 1
         spelling = t.note or t.text
         elementwise: bool | None = None
-        power: Expr | None = None
+        power: tuple[int, int, bool, int] | None = None
         nxt = self.peek()
         if nxt is not None and nxt.text == "^":
-            a, b, _braced = self.script()
+            start = nxt.start
+            a, b, braced = self.script()
             body = compact(self.raw(a, b))
             if body in ("\\circ", "\\odot"):
                 elementwise = True
             else:
-                power = self.parse_range(a, b, "superscript")
+                power = (a, b, braced, start)  # \sin^2 x: applied to the result
             nxt = self.peek()
         if nxt is not None and nxt.text == "_":
             raise self.fail(f"subscripted {spelling} is not supported", nxt)
@@ -836,7 +837,8 @@ class ExprParser:
         else:
             node = Func(N.FUNCTIONS[key], arg, elementwise, loc=loc, note=spelling)
         if power is not None:
-            node = Power(node, power, loc=loc)
+            node = self._superscript(node, *power)
+            node = replace(node, loc=loc)
         return node
 
     def bracket_items(self, open_tok: Tok) -> tuple[list[Expr], int]:

@@ -247,7 +247,6 @@ CORPUS_ERRORS = {
 }
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no real-world corpus here")
 def test_no_finding_on_the_correct_index_claims_of_the_real_corpus() -> None:
     wrong = set()
@@ -319,3 +318,12 @@ def test_identities_are_never_wrong_and_nothing_raises(seed: int) -> None:
         except Unsupported:
             continue
         assert result.ok, latex
+
+
+def test_an_entry_goes_to_the_matrix_its_indices_fit() -> None:
+    ctx = context({"x": ("n", 1), "X": ("n", "n"), "A": ("n", "n")})
+    ctx = Context(shapes=ctx.shapes)
+    assert check(r"\frac{\partial}{\partial x_{ij}} \operatorname{tr}(\mathbf{A}\mathbf{X}) = a_{ji}",
+                 ctx).ok
+    assert not check(r"\frac{\partial}{\partial x_{ij}} \operatorname{tr}(\mathbf{A}\mathbf{X}) = a_{ij}",
+                     ctx).ok
