@@ -214,7 +214,7 @@ def _group_body(arg, open_: str = "{", close: str = "}") -> str | None:  # type:
         if not verbatim.endswith(close) or len(verbatim) < 2:
             return None
         return verbatim[1:-1]
-    return verbatim  # an unbraced single token (\newcommand\x\alpha)
+    return verbatim.strip()  # an unbraced single token (\newcommand\x\alpha)
 
 
 def _read_def(text: str, pos: int) -> tuple[Macro | None, int]:
