@@ -42,7 +42,9 @@ def check_document(doc: Document, options: CheckOptions | None = None) -> FileRe
     tainted = _tainted_statements(parsed)
     results, findings = judge_claims(doc, recognised, facts, tainted, options)
     findings += parse_findings(doc, parsed)
-    findings += lint_notation(doc, recognised, facts, options)
+    display_results, display_findings = lint_notation(doc, recognised, facts, options)
+    results += display_results
+    findings += display_findings
     findings += answer_queries(doc, recognised, facts, options)
     kept_results, kept = filter_findings(doc, results, findings, options)
     kept.sort(key=lambda f: (f.span.start, f.span.end, f.code))
@@ -163,6 +165,20 @@ def _respect_refutation(doc: Document, claim: Claim, verdict: Verdict, facts: Do
 
 
 def claim_findings(doc: Document, index: int, claim: Claim, verdict: Verdict) -> list[Finding]:
+    notes: list[Finding] = []
+    if claim.kind is ClaimKind.INDEX:
+        from .index_notation import index_findings
+        from .rules import INDEX_MISMATCH
+
+        notes = [dataclasses.replace(f, claim_index=index) for f in index_findings(
+            claim.lhs_written or claim.lhs, claim.rhs_written or claim.rhs, claim.context,
+            verdict.status is Status.WRONG, claim.lhs_span, claim.rhs_span)]
+        if any(f.rule is INDEX_MISMATCH for f in notes):
+            return notes  # the index mismatch is the one finding of this wrong claim
+    return notes + _verdict_findings(doc, index, claim, verdict)
+
+
+def _verdict_findings(doc: Document, index: int, claim: Claim, verdict: Verdict) -> list[Finding]:
     if verdict.status is Status.UNSUPPORTED:
         if verdict.reason is Reason.SHAPE and _all_shapes_declared(claim):
             return [Finding(SHAPE_MISMATCH, claim.rhs_span, {"message": verdict.detail or "shapes do not conform"},
@@ -283,19 +299,20 @@ def _looks_like_claim(latex: str) -> bool:
 
 # --- 5. notation --------------------------------------------------------------------------
 
-def lint_notation(doc: Document, recognised: Recognised, facts: DocumentFacts, options: CheckOptions) -> list[Finding]:
-    if not recognised.displays:
-        return []
-    try:
-        from .displays import check_display
-    except ImportError:  # pragma: no cover - notation rules not installed yet
-        return []
+def lint_notation(doc: Document, recognised: Recognised, facts: DocumentFacts,
+                  options: CheckOptions) -> tuple[list[ClaimResult], list[Finding]]:
+    """Displayed matrices: each display with named entries is a claim, its slips findings."""
+    results: list[ClaimResult] = []
     out: list[Finding] = []
-    for link in recognised.displays:
-        from ..parsers.expr import MatrixLiteral
+    if not recognised.displays:
+        return results, out
+    from .displays import display_link, display_result
 
-        literal = link.rhs.expr if isinstance(link.rhs.expr, MatrixLiteral) else link.lhs.expr
-        name = link.lhs.expr if literal is link.rhs.expr else link.rhs.expr
+    for link in recognised.displays:
+        found = display_link(link.lhs.expr, link.rhs.expr)
+        if found is None:
+            continue
+        name, literal = found
         ctx = facts.context_at(link.offset)
         layout = facts.layout_at(link.offset, options.layout)
         math = link.math
@@ -304,13 +321,21 @@ def lint_notation(doc: Document, recognised: Recognised, facts: DocumentFacts, o
             return math.source_span(loc[0], loc[1], doc.lines)
 
         try:
-            result = check_display(name, literal, ctx, layout, locate)
+            result = display_result(name, literal, ctx, layout, locate)
         except Exception:  # noqa: BLE001 - a lint must not sink the file
             if options.strict:
                 raise
             continue
-        out.extend(getattr(result, "findings", result))
-    return out
+        if result.checked:
+            claim = Claim(kind=ClaimKind.DISPLAY, lhs=link.lhs.expr, rhs=link.rhs.expr,
+                          span=Span(link.lhs.span.file, link.lhs.span.start, link.rhs.span.end, link.lhs.span.line,
+                                    link.lhs.span.col, link.rhs.span.end_line, link.rhs.span.end_col),
+                          lhs_span=link.lhs.span, rhs_span=link.rhs.span,
+                          latex=f"{link.lhs.latex} = {link.rhs.latex}", layout=layout, context=ctx, math=link.math,
+                          rhs_latex=link.rhs.latex)
+            results.append(ClaimResult(claim, result.verdict()))
+        out.extend(result.findings)
+    return results, out
 
 
 # --- 6. queries ---------------------------------------------------------------------------

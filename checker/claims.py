@@ -67,6 +67,8 @@ class Claim:
     rhs_latex: str = ""
     """The right-hand side's LaTeX as written (for term naming and `--fix`)."""
     rhs_written: Expr | None = field(default=None, compare=False, repr=False)
+    lhs_written: Expr | None = field(default=None, compare=False, repr=False)
+    """The left-hand side before definitions were substituted."""
     plain: "tuple[Expr, Expr, Expr | None] | None" = field(default=None, compare=False, repr=False)
     """``(lhs, rhs, function)`` with only the differentiated function's name substituted: the
     reading in which other defined names (``D = BXC^T``) are held constant, as the

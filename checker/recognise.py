@@ -227,7 +227,9 @@ def classify(link: Link, facts: DocumentFacts) -> tuple[LinkRole, ClaimKind | No
     lhs, rhs = link.lhs.expr, link.rhs.expr
     if link.relation != "=":
         return LinkRole.SKIP, None, f"relation {link.relation}"
-    if isinstance(rhs, MatrixLiteral) or isinstance(lhs, MatrixLiteral):
+    from .displays import display_link
+
+    if display_link(lhs, rhs) is not None:
         return LinkRole.DISPLAY, ClaimKind.DISPLAY, ""
     if isinstance(rhs, Query) or isinstance(lhs, Query):
         return LinkRole.QUERY, None, ""
@@ -241,6 +243,10 @@ def classify(link: Link, facts: DocumentFacts) -> tuple[LinkRole, ClaimKind | No
     if has(lhs, (Differential,)) or has(rhs, (Differential,)):
         return LinkRole.CLAIM, ClaimKind.DIFFERENTIAL, ""
     if has_index_notation(lhs) or has_index_notation(rhs):
+        from .index_notation import is_index_definition
+
+        if is_index_definition(lhs, rhs, facts.context_at(link.offset)):
+            return LinkRole.SKIP, None, "definition (index notation)"
         return LinkRole.CLAIM, ClaimKind.INDEX, ""
     if is_zero(rhs) or is_zero(lhs):
         return LinkRole.SKIP, None, "condition (= 0)"
@@ -326,6 +332,7 @@ def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts,
         variable=variable,
         rhs_latex=link.rhs.latex,
         rhs_written=rhs,
+        lhs_written=lhs,
         hints=claim_hints(doc, link),
         plain=plain,
     )

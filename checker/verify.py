@@ -103,7 +103,8 @@ def _judge(claim: Claim, ctx: Context, options: CheckOptions) -> Verdict:
         if claim.kind is ClaimKind.INDEX:
             from . import index_notation
 
-            return _equality_verdict(index_notation.check_index_equality(claim.lhs, claim.rhs, ctx, options.seed))
+            return _equality_verdict(index_notation.check_index_equality(claim.lhs, claim.rhs, ctx, options.seed,
+                                                                         layout=claim.layout))
         return _equality_verdict(oracle.check_equality(claim.lhs, claim.rhs, ctx, options.seed, layout=claim.layout))
     except oracle.Unsupported as exc:
         return Verdict.unsupported(exc.reason, exc.detail)
