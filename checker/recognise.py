@@ -276,8 +276,17 @@ HINT_REACH = 300
 """Characters of prose either side of a claim searched for hints ("if A is symmetric")."""
 
 
-def claim_hints(doc: Document, link: Link) -> frozenset[str]:
-    hints: set[str] = set()
+COVARIANCE_WORDS = ("covariance", "协方差", "공분산", "gaussian", "高斯", "가우시안", "normal distribution", "正态")
+
+
+def document_hints(doc: Document) -> frozenset[str]:
+    """Hints the whole document gives: a Gaussian/covariance text makes Σ symmetric."""
+    lowered = doc.text.lower()
+    return frozenset({"covariance"}) if any(w in lowered for w in COVARIANCE_WORDS) else frozenset()
+
+
+def claim_hints(doc: Document, link: Link, base: frozenset[str] = frozenset()) -> frozenset[str]:
+    hints: set[str] = set(base)
     words = {w.strip(".,;:()").lower() for w in link.text.split()}
     if link.derivation:
         hints.add("derivation")
@@ -293,7 +302,8 @@ def claim_hints(doc: Document, link: Link) -> frozenset[str]:
     return frozenset(hints)
 
 
-def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts, forced: Layout | None) -> Claim:
+def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts, forced: Layout | None,
+               doc_hints: frozenset[str] = frozenset()) -> Claim:
     ctx = facts.context_at(link.offset)
     layout = facts.layout_at(link.offset, forced)
     lhs, rhs = link.lhs.expr, link.rhs.expr
@@ -333,7 +343,7 @@ def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts,
         rhs_latex=link.rhs.latex,
         rhs_written=rhs,
         lhs_written=lhs,
-        hints=claim_hints(doc, link),
+        hints=claim_hints(doc, link, doc_hints),
         plain=plain,
     )
 
@@ -360,10 +370,11 @@ def recognise_claims(doc: Document, parsed: list[ParsedSpan], facts: DocumentFac
     displays: list[Link] = []
     queries: list[Link] = []
     skipped: list[tuple[Link, str]] = []
+    doc_hints = document_hints(doc)
     for link in iter_links(doc, parsed, ones_matrix=declares_ones_matrix(doc.text)):
         role, kind, why = classify(link, facts)
         if role is LinkRole.CLAIM and kind is not None:
-            claims.append(make_claim(doc, link, kind, facts, forced))
+            claims.append(make_claim(doc, link, kind, facts, forced, doc_hints))
         elif role is LinkRole.DISPLAY:
             displays.append(link)
         elif role is LinkRole.QUERY:

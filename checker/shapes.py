@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
 from itertools import combinations
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..parsers.expr import (
     Abs, Add, Apply, Derivative, Det, Diag, Differential, Div, Dots, Entry, Expr, Func, Hadamard,
@@ -326,6 +326,7 @@ class _State:
         self.kinds: dict[str, str] = {}
         """Undeclared array symbols → "vector"/"matrix" (a size-1 dim there is odd)."""
         self.nodes: dict[int, _S] = {}
+        self.sources: list[int] = []
         self.products: list[tuple[int, int, int]] = []
 
     def dim(self, d: object) -> int:
@@ -399,7 +400,7 @@ def _finish(st: _State) -> tuple[ShapeEnv, int]:
         return names[r]
 
     symbols = {k: (resolve(s[0]), resolve(s[1])) for k, s in st.symbols.items()}
-    nodes = {k: (resolve(s[0]), resolve(s[1])) for k, s in st.nodes.items()}
+    sources = {k: (resolve(st.nodes[k][0]), resolve(st.nodes[k][1])) for k in st.sources}
     products = []
     for d, a, b in st.products:
         rd, ra, rb = resolve(d), resolve(a), resolve(b)
@@ -411,22 +412,59 @@ def _finish(st: _State) -> tuple[ShapeEnv, int]:
                       if (kind == "matrix" and 1 in symbols[key]) or (kind == "vector" and symbols[key][0] == 1))
     oddness = len(collapsed)
     seen: dict[str, None] = {}
-    for shape in list(symbols.values()) + list(nodes.values()) + products:
+    for shape in list(symbols.values()) + list(sources.values()) + products:
         for dim in shape:
             if isinstance(dim, str):
                 seen.setdefault(dim, None)
+    nodes = _NodeShapes(st.nodes, resolve, sources)
     return ShapeEnv(symbols, nodes, tuple(products), readings, tuple(seen), oddness, collapsed), oddness
 
 
+class _NodeShapes(Mapping[int, Shape]):
+    """``id(node)`` → shape, resolved on first use (most nodes are never asked about).
+
+    Every size name already appears among the symbols, the context-shaped leaves and the
+    Kronecker products, which `_finish` resolves eagerly; inner nodes only combine those.
+    """
+
+    def __init__(self, raw: Mapping[int, _S], resolve: Callable[[int], Dim], known: dict[int, Shape]) -> None:
+        self._raw = raw
+        self._resolve = resolve
+        self._known = known
+
+    def __getitem__(self, key: int) -> Shape:
+        shape = self._known.get(key)
+        if shape is None:
+            s = self._raw[key]
+            shape = self._known[key] = (self._resolve(s[0]), self._resolve(s[1]))
+        return shape
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 _CONTEXT_SHAPED = (Identity, Ones, Zero, Query)
+
+
+_SOURCES = (Identity, Ones, Zero, Query, Apply, MatrixLiteral)
+"""Nodes whose shape may hold sizes of their own (not only their children's)."""
 
 
 def _shape(node: Expr, st: _State) -> _S:
     known = st.nodes.get(id(node))
     if known is not None and not isinstance(node, _CONTEXT_SHAPED):
         return known  # the same object again (a shared subtree): its shape is its own
-    s = _infer(node, st)
+    cls = node.__class__
+    rule = _RULES.get(cls)
+    if rule is None:  # singledispatch is the registry; this cache skips its wrapper on the hot path
+        rule = _RULES[cls] = _infer.dispatch(cls)
+    s = rule(node, st)
     st.nodes[id(node)] = s
+    if isinstance(node, _SOURCES):
+        st.sources.append(id(node))
     return s
 
 
@@ -439,6 +477,9 @@ def _span(a: Expr, b: Expr) -> Loc | None:
 @singledispatch
 def _infer(node: Expr, st: _State) -> _S:
     raise NotImplementedError(f"no shape rule for {type(node).__name__}")
+
+
+_RULES: dict[type, Callable[[Expr, _State], _S]] = {}
 
 
 @_infer.register
