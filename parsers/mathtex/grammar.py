@@ -860,8 +860,8 @@ class ExprParser:
                 t = self.peek()
                 if t is None:
                     raise self.fail(f"unclosed {open_tok.text}", open_tok)
-                if t.text == "," and not column:
-                    self.i += 1
+                if (t.text == "," or (t.text == ";" and open_tok.text == "(")) and not column:
+                    self.i += 1  # f(x; \mu, \Sigma): a semicolon separates arguments too
                     continue
                 if t.text == ";" and open_tok.text in ("[", "\\lbrack") and len(items) == len(column) + 1:
                     column.append(items[-1])

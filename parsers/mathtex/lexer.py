@@ -250,6 +250,19 @@ def _clean(toks: list[Tok], latex: str) -> list[Tok]:
                 append(w)
                 gap = False
                 continue
+            if x in ("\\mathbin", "\\mathrel", "\\mathord") and i + 3 < n and toks[i + 1].text == "{" and toks[i + 3].text == "}":
+                op = toks[i + 2]  # \mathbin{.*}, \mathrel{=}: the operator itself
+                op.gap = gap or t.space
+                append(op)
+                gap = False
+                i += 4
+                continue
+            if x in N.BOLD_COMMANDS and i + 1 < n and toks[i + 1].text == "{":
+                parts = _bold_list(toks, i)
+                if parts is not None:  # \mathbf{W,H} → \mathbf{W},\mathbf{H}
+                    toks[i : _close_brace(toks, i + 1) + 1] = parts
+                    n = len(toks)
+                    t = toks[i]
             if x in N.WORD_MACROS:
                 t.word = N.WORD_MACROS[x]
                 t.note = x
@@ -316,6 +329,29 @@ def _switch_font(toks: list[Tok], i: int, out: list[Tok], gap: bool) -> int:
     w.gap = gap
     out.append(w)
     return j
+
+
+def _bold_list(toks: list[Tok], i: int) -> list[Tok] | None:
+    """``\\mathbf{W,H}`` (a list written inside one bold command) as one command per item."""
+    close = _close_brace(toks, i + 1)
+    inner = toks[i + 2 : close]
+    if not any(t.text == "," for t in inner) or any(t.text in ("{", "}", "(", ")", "[", "]") for t in inner):
+        return None
+    cmd = toks[i]
+    out: list[Tok] = []
+    item: list[Tok] = []
+    for t in inner + [Tok(",", toks[close].start, toks[close].start)]:
+        if t.text != ",":
+            item.append(t)
+            continue
+        if not item:
+            return None
+        head = Tok(cmd.text, cmd.start if not out else item[0].start, item[0].start, cmd.space if not out else True)
+        out += [head, Tok("{", item[0].start, item[0].start), *item, Tok("}", item[-1].end, item[-1].end)]
+        if t.end > t.start:
+            out.append(t)
+        item = []
+    return out
 
 
 def _clean_delimiter(toks: list[Tok], i: int, out: list[Tok], gap: bool) -> int:

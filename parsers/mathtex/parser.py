@@ -152,6 +152,7 @@ class _SpanParser:
     # --- clauses --------------------------------------------------------------------
 
     def _row(self, r: int, row: list[Tok]) -> None:
+        row = _unbrace(row)
         clauses = [_Clause("")]
         depth = 0
         n = len(row)
@@ -294,6 +295,21 @@ def _merge_continued(rows: list[list[Tok]]) -> list[list[Tok]]:
                 continue
         last = r
     return rows
+
+
+def _unbrace(row: list[Tok]) -> list[Tok]:
+    """``{\\frac{\\partial u}{\\partial x} = A}``: a brace group around a whole row is no group."""
+    while len(row) >= 2 and row[0].text == "{" and row[-1].text == "}":
+        depth = 0
+        for k, t in enumerate(row):
+            depth += t.text == "{"
+            depth -= t.text == "}"
+            if depth == 0:
+                break
+        if k != len(row) - 1:
+            break
+        row = row[1:-1]
+    return row
 
 
 def _extent(toks: list[Tok], a: int, b: int) -> tuple[int, int]:

@@ -61,16 +61,21 @@ def test_wrong_claims_carry_expected_and_name_the_term() -> None:
 
 
 def test_round_trip_expected_verifies(tmp_path: Path) -> None:
-    """Replacing each wrong right-hand side with the reported `expected` makes check verify it."""
+    """Replacing each wrong right-hand side with the reported `expected` (and each finding's
+    fix: the entry rename, the `= ?` answer) makes check verify everything."""
     for name in ("trace_derivatives.md", "numerator_layout.tex"):
         source = (SAMPLES / name).read_text(encoding="utf-8")
         report = check_path(SAMPLES / name)
         edits = []
         for result in report.claims:
-            if result.verdict.status is Status.WRONG:
+            if result.verdict.status is Status.WRONG and result.claim.kind.value != "matrix-display":
                 assert result.verdict.expected_latex, result.claim.latex
                 span = result.claim.rhs_span
                 edits.append((span.start, span.end, result.verdict.expected_latex))
+        for finding in report.findings:
+            if finding.code in ("entry-name", "derived"):
+                assert finding.fix is not None, finding
+                edits.extend((e.span.start, e.span.end, e.replacement) for e in finding.fix.edits)
         fixed = source
         for start, end, text in sorted(edits, reverse=True):
             fixed = fixed[:start] + text + fixed[end:]
@@ -89,5 +94,5 @@ def test_cli_json_over_the_folder() -> None:
     assert data["version"] == 1
     codes = sorted(f["code"] for file in data["files"] for f in file["findings"])
     assert codes == sorted(code for _, _, code in listed_findings())
-    assert data["summary"]["wrong"] == 4
+    assert data["summary"]["wrong"] == 5  # four claims and one displayed matrix
     assert "Traceback" not in proc.stderr
