@@ -6,7 +6,7 @@ on the first claim, sympy (derivation) only when a derived answer is needed.
 
 from __future__ import annotations
 
-from ..parsers.expr import Apply, Derivative, Expr, Power, Symbol, walk
+from ..parsers.expr import Apply, Derivative, Expr, Mul, Power, Symbol, walk
 from .claims import Claim, ClaimKind, Context
 from .options import CheckOptions, Layout
 from .verdicts import Reason, Status, TermMatch, Verdict
@@ -48,7 +48,17 @@ def unreadable_notation(claim: Claim) -> str | None:
 
 
 def _symbolic_matrix_power(claim: Claim) -> bool:
-    return any(isinstance(n, Power) and _matrix_like(n.base) and any(isinstance(m, Symbol) for m in walk(n.exponent))
+    """``X^k``, ``(-1)^k``, ``i^k``: powers that mean what they say for integer k only."""
+    from ..parsers.expr import Number
+
+    def integer_only(base: Expr) -> bool:
+        if _matrix_like(base):
+            return True
+        inner = base.args[-1] if isinstance(base, Mul) and len(base.args) == 2 and base.args[0] == Number(-1) else base
+        return (isinstance(inner, Number) and inner.value < 0) or (isinstance(base, Mul) and inner is not base) or (
+            isinstance(inner, Symbol) and inner.name == "i")
+
+    return any(isinstance(n, Power) and integer_only(n.base) and any(isinstance(m, Symbol) for m in walk(n.exponent))
                for side in (claim.lhs, claim.rhs) for n in walk(side))
 
 

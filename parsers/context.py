@@ -185,6 +185,8 @@ REFUTE_PHRASES: tuple[str, ...] = (
     r"\b(?:wrong|incorrect)\s+(?:answer|result|guess|derivation|formula|expression|identity)\b",
     r"\bnaive(?:ly)?\b[^.;]{0,40}?\b(?:guess|expect|think|might|would)\b",
     r"\bcommon\s+(?:mistake|error|pitfall)\b",
+    r"\b(?:does|do|did|would)\s*(?:not|n't)\s+(?:quite\s+)?(?:work|hold|match|make\s+sense)\b",  # d2l: "it does not quite work"
+    r"\bdimensions?\s+(?:do|does)\s*(?:not|n't)\s+match\b",
     r"(?:这|此|上式|上面)[^。]{0,10}(?:是错误的|是错的|不对|不正确)",
 )
 _REFUTE = re.compile("|".join(f"(?:{p})" for p in REFUTE_PHRASES), re.IGNORECASE)

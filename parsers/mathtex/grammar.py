@@ -135,6 +135,8 @@ class ExprParser:
         self.text: list[str] = []
         self.problems: list[tuple[str, tuple[int, int]]] = []
         """Soft problems (an unreadable matrix entry) that do not sink the whole side."""
+        self.votes: list[tuple[str, str]] = []
+        """Notation seen while parsing (``("transpose", "^\\top")``...), for `notation.style_from_votes`."""
 
     # --- plumbing -------------------------------------------------------------------
 
@@ -414,6 +416,7 @@ class ExprParser:
             base.name in N.FUNCTION_LETTERS or base.name in ("\\sigma", "\\phi") or base.name.endswith("'")
         ):
             return Symbol(base.name + "'", base.kind, base.subscript, base.bold, loc=(base.loc[0], t.end), note=base.note)  # type: ignore[index]
+        self.votes.append(("transpose", "'"))
         return Transpose(base, loc=(base.loc[0], t.end), note="'")  # type: ignore[index]
 
     def _apply(self, func: Symbol) -> Expr:
@@ -495,6 +498,7 @@ class ExprParser:
         body = compact(self.raw(a, b))
         note = compact(self.latex[start:end])  # "^{\\top}", "^T", "'", or Unicode "ᵀ"
         if _is_transpose(toks, a, b, body):
+            self.votes.append(("transpose", note))
             return Transpose(base, loc=loc, note=note)
         first = toks[a].text
         if first == "-" and b - a >= 2:
@@ -502,6 +506,7 @@ class ExprParser:
             if b - a == 2 and toks[a + 1].text == "1":
                 return Inverse(base, loc=loc, note=note)
             if _is_transpose(toks, a + 1, b, rest):
+                self.votes.append(("inverse_transpose", note))
                 return Inverse(Transpose(base, loc=loc, note="^" + rest), loc=loc, note=note)
         if body in ("\\dagger", "+", "\\ddagger"):
             raise self.fail("pseudo-inverse is not supported", toks[a])
@@ -605,6 +610,7 @@ class ExprParser:
             if x == "J" and not (nxt is not None and nxt.text == "_"):
                 return Ones("matrix", loc=loc, note=self.bold)
             kind = "vector" if (x.islower() or self.bold == "vec") else "matrix"
+            self.votes.append(("bold", self.bold))
             return Symbol(x, kind, None, True, loc=loc, note=self.bold)  # type: ignore[arg-type]
         if x == "d" and nxt is not None and self._differential_follows(t, nxt):
             return self.parse_differential(t, "d")
@@ -674,6 +680,7 @@ class ExprParser:
         self.i += 1
         if self.bold is not None:
             kind = "matrix" if x[1].isupper() else "vector"
+            self.votes.append(("bold", self.bold))
             return Symbol(x, kind, None, True, loc=loc, note=self.bold)  # type: ignore[arg-type]
         return Symbol(x, loc=loc)
 
@@ -828,6 +835,7 @@ class ExprParser:
         node: Expr
         if key == "tr":
             node = Trace(arg, loc=loc, note=spelling + ("(" if bracket in ("(", "{") else "[" if bracket == "[" else ""))
+            self.votes.append(("trace", node.note))  # type: ignore[arg-type]
         elif key == "det":
             node = Det(arg, loc=loc, note=spelling)
         elif key == "diag":
@@ -1249,6 +1257,8 @@ def _norm_sub(raw: str) -> str:
 
 def _relocated(e: Expr, loc: tuple[int, int]) -> Expr:
     """``e`` with the location of the whole command that wrote it (``\\mathbf{X}``, not ``X``)."""
+    if type(e) is Symbol:
+        return Symbol(e.name, e.kind, e.subscript, e.bold, loc=loc, note=e.note)
     return replace(e, loc=loc)
 
 

@@ -30,6 +30,12 @@ _SCAN = re.compile(
     re.S,
 )
 
+DEPTH: dict[str, int] = {
+    "{": 1, "(": 1, "[": 1, "\\{": 1, "\\lbrace": 1, "\\langle": 1, "\\lvert": 1, "\\lVert": 1, "\\lbrack": 1,
+    "}": -1, ")": -1, "]": -1, "\\}": -1, "\\rbrace": -1, "\\rangle": -1, "\\rvert": -1, "\\rVert": -1, "\\rbrack": -1,
+}
+"""Nesting change of a token: brackets of every kind and ``\\begin{..}``/``\\end{..}`` (added as met)."""
+
 _SPLIT_DIGITS_AFTER = frozenset({"^", "_", "\\frac", "\\dfrac", "\\tfrac", "\\cfrac", "\\sqrt", "\\binom"})
 _MAX_EXPANSION = 2000
 
@@ -77,6 +83,8 @@ def tokenize(latex: str) -> list[Tok]:
             if c == "\\":
                 if "{" in s and s[1:2] in "be":  # \begin {bmatrix}
                     s = "".join(s.split())
+                    if s not in DEPTH and len(DEPTH) < 10_000:
+                        DEPTH[s] = 1 if s[1] == "b" else -1
             elif len(s) > 1 and prev in split_after and c.isdigit():
                 # x^12 is x^1 2 in TeX; \frac12 is \frac{1}{2}
                 for k, ch in enumerate(s):

@@ -294,31 +294,46 @@ def style_of(exprs: Iterable[Expr]) -> NotationStyle:
     >>> style_of([Transpose(Symbol("X", bold=True, note="mathbf"), note="^\\\\top")]).transpose
     '^\\\\top'
     """
-    bold: Counter[str] = Counter()
-    transpose: Counter[str] = Counter()
-    trace: Counter[str] = Counter()
-    brackets: Counter[str] = Counter()
-    inverse_t: Counter[str] = Counter()
+    votes: list[tuple[str, str]] = []
     for root in exprs:
         for node in _nodes(root):
             note = node.note
             if note is None:
                 continue
             if isinstance(node, Symbol):
-                if node.bold and note in ("mathbf", "boldsymbol", "bm"):
-                    bold[note] += 1
+                if node.bold:
+                    votes.append(("bold", note))
             elif isinstance(node, Transpose):
-                if note.startswith("^") or note in ("'", "ᵀ"):
-                    transpose[note] += 1
+                votes.append(("transpose", note))
             elif isinstance(node, Trace):
-                spelling, bracket = split_trace_note(note)
-                if not TRACE_SPELLING.fullmatch(spelling):
-                    continue  # \langle A, B\rangle
+                votes.append(("trace", note))
+            elif isinstance(node, Inverse) and isinstance(node.arg, Transpose):
+                votes.append(("inverse_transpose", note))
+    return style_from_votes(votes)
+
+
+def style_from_votes(votes: Iterable[tuple[str, str]]) -> NotationStyle:
+    """The dominant notation among ``(kind, note)`` votes (kinds: bold, transpose, trace, inverse_transpose)."""
+    bold: Counter[str] = Counter()
+    transpose: Counter[str] = Counter()
+    trace: Counter[str] = Counter()
+    brackets: Counter[str] = Counter()
+    inverse_t: Counter[str] = Counter()
+    for kind, note in votes:
+        if kind == "bold":
+            if note in ("mathbf", "boldsymbol", "bm"):
+                bold[note] += 1
+        elif kind == "transpose":
+            if note.startswith("^") or note in ("'", "ᵀ"):
+                transpose[note] += 1
+        elif kind == "trace":
+            spelling, bracket = split_trace_note(note)
+            if TRACE_SPELLING.fullmatch(spelling):  # not \langle A, B\rangle
                 trace[spelling] += 1
                 if bracket:
                     brackets[bracket] += 1
-            elif isinstance(node, Inverse) and note not in ("^{-1}", "^-1"):
-                inverse_t[note] += 1
+        elif kind == "inverse_transpose" and note.startswith("^"):
+            inverse_t[note] += 1
     defaults = NotationStyle()
     return NotationStyle(
         bold=_top(bold, defaults.bold),

@@ -28,13 +28,11 @@ from ..expr import Expr, NotationStyle, ParseProblem, Query, Statement, walk
 from . import MathParse
 from . import notation as N
 from .grammar import ExprParser, Fail, is_unparsed, match_groups, placeholder
-from .lexer import Tok, lex
+from .lexer import DEPTH, Tok, lex
 
 __all__ = ["parse_statements", "is_unparsed"]
 
 _ROW_BREAKS = frozenset({"\\\\", "\\cr", "\\newline"})
-_OPENERS = frozenset({"{", "(", "[", "\\{", "\\lbrace", "\\langle", "\\lvert", "\\lVert", "\\lbrack"})
-_CLOSERS = frozenset({"}", ")", "]", "\\}", "\\rbrace", "\\rangle", "\\rvert", "\\rVert", "\\rbrack"})
 _SEPARATORS = frozenset({",", ";", ":"})
 _ROW_WRAPPERS = {"\\boxed": 0, "\\fbox": 0, "\\textcolor": 1, "\\colorbox": 1, "\\framebox": 0}
 _BINARY = frozenset({"+", "-", "\\times", "\\cdot", "\\odot", "\\otimes", "\\oslash", "\\circ", "\\pm", "\\mp"})
@@ -49,7 +47,7 @@ def parse_statements(latex: str, macros: tuple[tuple[str, int, str], ...] = ()) 
         has expanded them already).
     """
     try:
-        return _SpanParser(latex, lex(latex, macros)).run()
+        return _SpanParser(latex, lex(latex, macros), bool(macros)).run()
     except RecursionError:
         return MathParse((), (ParseProblem("math nested too deeply", (0, len(latex))),), NotationStyle())
     except Exception as exc:  # a bug: never sink the document (tests assert this never happens)
@@ -67,11 +65,14 @@ class _Clause:
 
 
 class _SpanParser:
-    def __init__(self, latex: str, toks: list[Tok]) -> None:
+    def __init__(self, latex: str, toks: list[Tok], expanded: bool = False) -> None:
         self.latex = latex
+        self.expanded = expanded
+        """User macros were expanded: token offsets may repeat (all point at the call)."""
         self.toks = toks
         self.problems: list[ParseProblem] = []
         self.statements: list[Statement] = []
+        self.votes: list[tuple[str, str]] = []
 
     def run(self) -> MathParse:
         match, bad = match_groups(self.toks)
@@ -84,8 +85,7 @@ class _SpanParser:
         for r, row in enumerate(self._rows(match)):
             if row:
                 self._row(r, row)
-        exprs: list[Expr] = [s for st in self.statements for s in st.sides if s is not None]
-        return MathParse(tuple(self.statements), tuple(self.problems), N.style_of(exprs))
+        return MathParse(tuple(self.statements), tuple(self.problems), N.style_from_votes(self.votes))
 
     # --- rows -----------------------------------------------------------------------
 
@@ -158,10 +158,9 @@ class _SpanParser:
         n = len(row)
         for k, t in enumerate(row):
             x = t.text
-            if x in _OPENERS or x.startswith("\\begin{"):
-                depth += 1
-            elif x in _CLOSERS or x.startswith("\\end{"):
-                depth = max(0, depth - 1)
+            step = DEPTH.get(x)
+            if step is not None:
+                depth = max(0, depth + step)
             elif x in N.CLAUSE_SPACES:
                 if depth == 0:
                     clauses.append(_Clause(x))
@@ -232,10 +231,9 @@ class _SpanParser:
         while k < n:
             t = toks[k]
             x = t.text
-            if x in _OPENERS or x.startswith("\\begin{"):
-                depth += 1
-            elif x in _CLOSERS or x.startswith("\\end{"):
-                depth = max(0, depth - 1)
+            step = DEPTH.get(x)
+            if step is not None:
+                depth = max(0, depth + step)
             elif depth == 0:
                 got = _relation_at(toks, k)
                 if got is not None:
@@ -259,14 +257,16 @@ class _SpanParser:
                     sides.append(Query(loc=(p, p)))
                     locs.append((p, p))
             else:
-                loc = _extent(toks, start, a)
+                loc = _extent(toks, start, a) if self.expanded else (toks[start].start, toks[a - 1].end)
                 sides.append(self._side(parser, start, a, loc))
                 locs.append(loc)
             start = after
         for message, loc in parser.problems:
             self.problems.append(ParseProblem(message, loc))
+        self.votes.extend(parser.votes)
         text_all = [s for s in text + parser.text if s]
-        return Statement(tuple(sides), tuple(c[2] for c in cuts), tuple(locs), _extent(toks, 0, n), " ".join(text_all), r)
+        loc = _extent(toks, 0, n) if self.expanded else (toks[0].start, toks[-1].end)
+        return Statement(tuple(sides), tuple(c[2] for c in cuts), tuple(locs), loc, " ".join(text_all), r)
 
     def _side(self, parser: ExprParser, a: int, b: int, loc: tuple[int, int]) -> Expr:
         try:

@@ -92,6 +92,14 @@ def test_refuted_guess_is_not_reported() -> None:
     assert report.claims[0].verdict.reason is Reason.REFUTED
 
 
+def test_refutation_in_other_words() -> None:
+    text = (
+        "Converting back we get\n\n$$\\frac{\\partial \\|\\mathbf{X} - \\mathbf{U}\\mathbf{V}\\|_F^2}{\\partial \\mathbf{V}}"
+        " = -2\\mathbf{U}(\\mathbf{X} - \\mathbf{U}\\mathbf{V})$$\n\nHowever, if we look at this it does not quite work.\n"
+    )
+    assert check_text(text, "n.md", STRICT).findings == ()
+
+
 def test_display_starting_with_equals_continues_previous_chain() -> None:
     text = (
         "$$\\frac{\\partial \\operatorname{tr}(\\mathbf{X}^T\\mathbf{X})}{\\partial \\mathbf{X}} = \\mathbf{X} + \\mathbf{X}$$\n\n"
