@@ -33,6 +33,8 @@ ATTEMPTS = (0, 0, 1, 1, 2, 2)
 """Sampling tier per attempt at one instance: 0 natural, 1 positive entries, 2 positive + shifted."""
 SIZES = (3,)
 """The smallest size handed to a free size name (see `Sampler.sizes`)."""
+SIZE_LETTERS = frozenset({"n", "m", "N", "M", "d", "D", "k", "K", "p", "q"})
+"""Scalar names that, next to an ``I``/``1``/``J`` of unstated size, usually are that size."""
 MAX_SIZE = 400
 """Beyond this (nested Kronecker products) a claim is not evaluated."""
 
@@ -299,7 +301,13 @@ class Sampler:
         self.leaves = prepared.leaves
         self.cache: dict[tuple[int, int], Instance] = {}
         products = {t[0] for t in env.products if isinstance(t[0], str)}
-        self.names = [n for n in env.size_names() if n not in products]
+        tied = {d for shape in env.symbols.values() for d in shape if isinstance(d, str)}
+        free = [n for n in env.size_names() if n not in products]
+        self.names = [n for n in free if n in tied or not n.startswith("#")]
+        """Size names tied to symbols: each gets its own size."""
+        self.leaf_only = [n for n in free if n not in self.names]
+        """Sizes only an ``I``, ``1`` or ``J`` has (``J 1``, ``tr(I)``): they share one size, since two
+        sides that write the same notation mean the same size."""
         self.flags = {key: self.requirements.get(key, set()) | _assumptions(ctx, key) for key in self.keys}
         """Symbol key → what its samples must satisfy (from where it stands, and the document)."""
 
@@ -319,6 +327,9 @@ class Sampler:
         else:
             chosen = [first + j + 2 * count - 1 - i for i in range(count)]
         sizes = dict(zip(names, chosen))
+        common = max(chosen, default=first + j) + 1
+        for name in self.leaf_only:
+            sizes[name] = common
         for _ in range(4):
             for d, a, b in self.env.products:
                 if isinstance(d, str):
@@ -348,6 +359,9 @@ class Sampler:
             shapes[key] = shape
             if shape == (1, 1) and key in sizes:  # the n of c^n when X is n×n: the size itself
                 values[key] = np.full((1, 1), float(sizes[key]))
+                continue
+            if shape == (1, 1) and self.leaf_only and key in SIZE_LETTERS:  # 1^T 1 = n
+                values[key] = np.full((1, 1), float(sizes[self.leaf_only[0]]))
                 continue
             values[key] = _draw(self.rng, shape, flags[key], tier)
         leaf_shapes = {id(n): self.concrete(self.env.nodes[id(n)], sizes) for n in self.leaves

@@ -327,6 +327,8 @@ class _State:
         """Undeclared array symbols → "vector"/"matrix" (a size-1 dim there is odd)."""
         self.nodes: dict[int, _S] = {}
         self.sources: list[int] = []
+        self.leaf_kinds: dict[int, tuple[str, str]] = {}
+        """``id`` of an ``I``/``1``/``J`` node → (how it prints, "matrix"/"vector")."""
         self.products: list[tuple[int, int, int]] = []
 
     def dim(self, d: object) -> int:
@@ -381,6 +383,9 @@ def _is_zero_literal(e: Expr) -> bool:
 def _finish(st: _State) -> tuple[ShapeEnv, int]:
     names: dict[int, str] = {}
     dims = st.dims
+    for d, a, b in st.products:
+        if dims.find(d) in (dims.find(a), dims.find(b)) and dims.value(d) != 1:
+            raise ShapeError("a Kronecker product whose size equals one of its factors' (the other would be 1)")
     changed = True
     while changed:  # a product of two known sizes is known
         changed = False
@@ -410,6 +415,10 @@ def _finish(st: _State) -> tuple[ShapeEnv, int]:
     readings = {key: how for key, how in st.choice.items() if key in symbols}
     collapsed = tuple(key for key, kind in st.kinds.items()  # arrays that unification shrank to size 1
                       if (kind == "matrix" and 1 in symbols[key]) or (kind == "vector" and symbols[key][0] == 1))
+    for node_id, (label, kind) in st.leaf_kinds.items():  # I, 1, J of size 1 (``I = 1``, ``J = 3``)
+        shape = sources[node_id]
+        if ((kind == "matrix" and 1 in shape) or (kind == "vector" and shape[0] == 1)) and label not in collapsed:
+            collapsed += (label,)
     oddness = len(collapsed)
     seen: dict[str, None] = {}
     for shape in list(symbols.values()) + list(sources.values()) + products:
@@ -515,11 +524,13 @@ def _(node: Number, st: _State) -> _S:
 @_infer.register
 def _(node: Identity, st: _State) -> _S:
     d = st.fresh()
+    st.leaf_kinds[id(node)] = ("I", "matrix")
     return (d, d)
 
 
 @_infer.register
 def _(node: Ones, st: _State) -> _S:
+    st.leaf_kinds[id(node)] = ("1", "vector") if node.kind == "vector" else ("J", "matrix")
     return (st.fresh(), st.one if node.kind == "vector" else st.fresh())
 
 

@@ -13,39 +13,66 @@ Every renderer is a pure function that returns a ``str``; none writes, none chec
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from ..checker.findings import FileReport
-from .annotate_latex import annotate_latex
-from .annotate_markdown import STYLES, annotate_markdown
-from .github import render_github
-from .html_report import render_html
-from .json_report import render_json
-from .sarif import render_sarif
-from .text import render_text
+if TYPE_CHECKING:
+    from ..checker.findings import FileReport
 
-__all__ = [
-    "ANNOTATORS", "RENDERERS", "STYLES", "annotate", "annotate_latex", "annotate_markdown",
-    "render_github", "render_html", "render_json", "render_sarif", "render_text",
-]
+__all__ = ["ANNOTATORS", "RENDERERS", "STYLES", "annotate", "render_github", "render_html", "render_json",
+           "render_sarif", "render_text"]
+# The annotators are imported from their modules (`renderers.annotate_markdown.annotate_markdown`):
+# a package attribute named like a submodule is rebound to the module when it loads.
 
-RENDERERS: dict[str, Callable[..., str]] = {
-    "text": render_text,
-    "json": render_json,
-    "sarif": render_sarif,
-    "github": render_github,
-    "html": render_html,
+
+class _Lazy(Mapping[str, Callable[..., str]]):
+    """Name → renderer, imported on first use: a text run never loads the HTML renderer."""
+
+    def __init__(self, targets: dict[str, str]) -> None:
+        self._targets = targets
+
+    def __getitem__(self, name: str) -> Callable[..., str]:
+        module, _, attr = self._targets[name].partition(":")
+        return getattr(import_module(f"{__name__}.{module}"), attr)  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._targets)
+
+    def __len__(self) -> int:
+        return len(self._targets)
+
+
+RENDERERS: Mapping[str, Callable[..., str]] = _Lazy({
+    "text": "text:render_text",
+    "json": "json_report:render_json",
+    "sarif": "sarif:render_sarif",
+    "github": "github:render_github",
+    "html": "html_report:render_html",
+})
+
+ANNOTATORS: Mapping[str, Callable[..., str]] = _Lazy({
+    "markdown": "annotate_markdown:annotate_markdown",
+    "latex": "annotate_latex:annotate_latex",
+})
+
+_EXPORTS = {
+    "STYLES": "annotate_markdown",
+    "render_github": "github", "render_html": "html_report", "render_json": "json_report",
+    "render_sarif": "sarif", "render_text": "text",
 }
 
-ANNOTATORS: dict[str, Callable[..., str]] = {
-    "markdown": annotate_markdown,
-    "latex": annotate_latex,
-}
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(name)
+
 
 _LATEX_SUFFIXES = (".tex", ".latex", ".ltx", ".sty", ".cls")
 
 
-def annotate(report: FileReport, **options: object) -> str:
+def annotate(report: "FileReport", **options: object) -> str:
     """Annotate ``report`` as LaTeX when its path looks like LaTeX, else as Markdown.
 
     reStructuredText has no annotator yet: an ``.rst`` path raises `ValueError`.

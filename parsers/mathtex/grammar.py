@@ -109,15 +109,26 @@ def placeholder(message: str, loc: tuple[int, int]) -> Apply:
 
 
 def negate(e: Expr, loc: tuple[int, int] | None) -> Expr:
-    """``-e`` in canonical form: ``-2X`` is ``Mul((Number(-2), X))``, ``-X`` is ``Mul((Number(-1), X))``."""
+    """``-e`` in canonical form: ``-2X`` is ``Mul((Number(-2), X))``, ``-X`` is ``Mul((Number(-1), X))``.
+
+    >>> negate(Mul((Number(Fraction(2)), Symbol("X"))), None).args[0]
+    Number(value=Fraction(-2, 1))
+    >>> [type(a).__name__ for a in negate(Symbol("X"), None).args]
+    ['Number', 'Symbol']
+    """
     if isinstance(e, Number):
         return Number(-e.value, loc=loc, note=e.note)
     if isinstance(e, Mul):
         first = e.args[0]
         if isinstance(first, Number):
             return Mul((Number(-first.value, loc=first.loc),) + e.args[1:], loc=loc, note=e.note)
-        return Mul((Number(Fraction(-1)),) + e.args, loc=loc, note=e.note)
-    return Mul((Number(Fraction(-1)), e), loc=loc)
+        return Mul((Number(Fraction(-1), loc=_sign_loc(loc)),) + e.args, loc=loc, note=e.note)
+    return Mul((Number(Fraction(-1), loc=_sign_loc(loc)), e), loc=loc)
+
+
+def _sign_loc(loc: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The -1 of a negation stands where its minus sign is."""
+    return None if loc is None else (loc[0], min(loc[0] + 1, loc[1]))
 
 
 class ExprParser:
@@ -199,6 +210,13 @@ class ExprParser:
     def script(self) -> tuple[int, int, bool]:
         """After ``^``/``_`` at ``self.i``: the argument range and whether it was braced."""
         k = self.i + 1
+        if k < self.end and self.toks[k].text == "(":  # X^(-1), as typed in a terminal
+            depth = 0
+            for j in range(k, self.end):
+                depth += (self.toks[j].text == "(") - (self.toks[j].text == ")")
+                if depth == 0:
+                    self.i = j + 1
+                    return k + 1, j, True
         braced = k < self.end and self.toks[k].text == "{"
         a, b, after = self.arg_range(k)
         self.i = after
@@ -254,7 +272,7 @@ class ExprParser:
             if nxt is None or not self.can_start(nxt):
                 raise self.fail(f"expected an operand after {t.text}", nxt or t)
             right = self.parse_product()
-            new_kind = "div" if mark in ("\\oslash", "./") else ("kron" if mark == "\\otimes" else "had")
+            new_kind = "div" if mark in ("\\oslash", "./") else ("kron" if mark == "\\otimes" else "frob" if mark == ":" else "had")
             if kind and (new_kind != kind or kind == "div"):
                 args = [self._elementwise(kind, args, note)]
             if not kind or new_kind != kind or kind == "div":
@@ -272,6 +290,11 @@ class ExprParser:
         loc = (args[0].loc[0], args[-1].loc[1])  # type: ignore[index]
         if kind == "div":
             return Div(args[0], args[1], loc=loc, note=note)
+        if kind == "frob":  # A : B = tr(AᵀB), the Frobenius product
+            if len(args) != 2:
+                raise Fail("a chain of : products is not supported", loc)
+            left = args[0]
+            return Trace(Mul((Transpose(left, loc=left.loc, note=":"), args[1]), loc=loc), loc=loc, note=":")
         if kind == "kron":
             return Kron(tuple(args), loc=loc, note=note)
         return Hadamard(tuple(args), loc=loc, note=note)
@@ -308,6 +331,16 @@ class ExprParser:
                 self.i += 1
                 note = note or N.PRODUCT_OPERATORS[x]
                 nxt = self.peek()
+                if x in ("\\cdot", "\\times") and _is_vector(factors[-1]) and nxt is not None and self.starts_factor(nxt):
+                    f = self.parse_factor_expr()
+                    if _is_vector(f):
+                        if x == "\\times":
+                            raise Fail("the cross product of vectors is not supported", (factors[-1].loc[0], f.loc[1]))  # type: ignore[index]
+                        # x \cdot y between vectors is their dot product xᵀy
+                        prev = factors.pop()
+                        factors.append(Transpose(prev, loc=prev.loc, note="\\cdot"))
+                    factors.append(f)
+                    continue
                 if nxt is not None and nxt.text == "-":
                     self.i += 1
                     f = self.parse_factor_expr()
@@ -345,8 +378,8 @@ class ExprParser:
                 break
             self._add_factor(factors, self.parse_factor())
         if not factors:
-            t = self.peek()
-            raise self.fail(_unexpected(t) if t is not None else "expected an expression", t)
+            bad = self.peek()
+            raise self.fail(_unexpected(bad) if bad is not None else "expected an expression", bad)
         if len(factors) == 1:
             return factors[0]
         return Mul(tuple(factors), loc=(factors[0].loc[0], factors[-1].loc[1]), note=note)  # type: ignore[index]
@@ -404,8 +437,8 @@ class ExprParser:
             base = self._apply_scripts(base, grouped, sub, sup)
             grouped = None
         # f(x), g_i(x), f'(x), \mathcal{L}(\theta): application
-        t = self.peek()
-        if t is not None and t.text in ("(", "[") and isinstance(base, Symbol) and (not t.gap or (len(base.name) > 1 and base.name.isalpha())) and _is_function_name(base, t.text):
+        nxt = self.peek()
+        if nxt is not None and nxt.text in ("(", "[") and isinstance(base, Symbol) and (not nxt.gap or (len(base.name) > 1 and base.name.isalpha())) and _is_function_name(base, nxt.text):
             base = self._apply(base)
             return self.parse_postfix(base, None)
         return base
@@ -445,8 +478,10 @@ class ExprParser:
         if grouped is None:
             if isinstance(base, Symbol) and base.subscript is None:
                 return Symbol(base.name, base.kind, raw, base.bold, loc=loc, note=base.note)
-            if isinstance(base, (Identity, Ones, Zero)):
-                return type(base)(**_fields(base), loc=loc, note=raw)
+            if isinstance(base, Ones):
+                return Ones(base.kind, loc=loc, note=raw)
+            if isinstance(base, (Identity, Zero)):
+                return type(base)(loc=loc, note=raw)
             if isinstance(base, Norm) and base.sub is None:
                 return Norm(base.arg, _norm_sub(raw), loc=loc, note=base.note)
             if isinstance(base, Number) and base.value == 1:
@@ -599,7 +634,7 @@ class ExprParser:
             return Query(loc=(t.start, t.end))
         raise self.fail(_unexpected(t), t)
 
-    def parse_letter(self, t: Tok) -> Expr:
+    def parse_letter(self, t: Tok) -> Expr | list[Expr]:
         x = t.text
         loc = (t.start, t.end)
         nxt = self.toks[self.i + 1] if self.i + 1 < self.end else None
@@ -608,7 +643,7 @@ class ExprParser:
             if x == "I":
                 return Identity(loc=loc, note=self.bold)
             if x == "J" and not (nxt is not None and nxt.text == "_"):
-                return Ones("matrix", loc=loc, note=self.bold)
+                return Ones("matrix", loc=loc, note=self.bold)  # \mathbf{J}
             kind = "vector" if (x.islower() or self.bold == "vec") else "matrix"
             self.votes.append(("bold", self.bold))
             return Symbol(x, kind, None, True, loc=loc, note=self.bold)  # type: ignore[arg-type]
@@ -618,7 +653,7 @@ class ExprParser:
         if x == "I":
             return Identity(loc=loc)
         if x == "J" and not (nxt is not None and nxt.text == "_"):
-            return Ones("matrix", loc=loc)
+            return Ones("matrix", loc=loc, note="J")  # a plain J (may be a Jacobian's name: see note)
         if x == "e" and nxt is not None and nxt.text == "^":
             return self.parse_exp_power(t)
         return Symbol(x, loc=loc)
@@ -645,10 +680,12 @@ class ExprParser:
 
     def parse_differential(self, t: Tok, spelling: str) -> Expr | list[Expr]:
         self.i += 1
-        arg = self.parse_factor()
+        got = self.parse_factor()
         rest: list[Expr] = []
-        if isinstance(arg, list):
-            arg, rest = arg[0], arg[1:]
+        if isinstance(got, list):
+            arg, rest = got[0], got[1:]
+        else:
+            arg = got
         note = None if spelling == "d" else spelling
         diff = Differential(arg, loc=(t.start, arg.loc[1]), note=note)  # type: ignore[index]
         # df/dx, \partial f / \partial X
@@ -671,7 +708,7 @@ class ExprParser:
         arg = self.parse_range(a, b, "exponent")
         return Func("exp", arg, loc=(t.start, self.toks[self.i - 1].end), note="e^")
 
-    def parse_greek(self, t: Tok) -> Expr:
+    def parse_greek(self, t: Tok) -> Expr | list[Expr]:
         x = t.text
         loc = (t.start, t.end)
         nxt = self.toks[self.i + 1] if self.i + 1 < self.end else None
@@ -795,8 +832,8 @@ class ExprParser:
         if root is None:
             return Func("sqrt", arg, loc=loc, note="\\sqrt")
         if isinstance(root, Number) and root.value != 0:
-            return Power(arg, Number(1 / root.value), loc=loc, note="\\sqrt")
-        return Power(arg, Div(Number(Fraction(1)), root), loc=loc, note="\\sqrt")
+            return Power(arg, Number(1 / root.value, loc=root.loc), loc=loc, note="\\sqrt")
+        return Power(arg, Div(Number(Fraction(1), loc=root.loc), root, loc=root.loc), loc=loc, note="\\sqrt")
 
     def parse_operator(self, t: Tok, key: str) -> Expr:
         """tr / det / diag / inv / log / exp...: bracketed argument, or bracketless (see module doc)."""
@@ -1255,17 +1292,15 @@ def _norm_sub(raw: str) -> str:
     return raw
 
 
+def _is_vector(e: Expr) -> bool:
+    return isinstance(e, Symbol) and e.kind == "vector"
+
+
 def _relocated(e: Expr, loc: tuple[int, int]) -> Expr:
     """``e`` with the location of the whole command that wrote it (``\\mathbf{X}``, not ``X``)."""
     if type(e) is Symbol:
         return Symbol(e.name, e.kind, e.subscript, e.bold, loc=loc, note=e.note)
     return replace(e, loc=loc)
-
-
-def _fields(node: Expr) -> dict[str, object]:
-    if isinstance(node, Ones):
-        return {"kind": node.kind}
-    return {}
 
 
 _MACRO_HANDLERS = {

@@ -123,6 +123,9 @@ def lex(latex: str, macros: tuple[tuple[str, int, str], ...] = ()) -> list[Tok]:
     :param latex: the math of one span (no delimiters).
     :param macros: ``(name, nargs, body)`` user macros; expanded tokens carry the offsets of
         the macro call (arguments keep their own).
+
+    >>> [(t.text, t.word, t.start) for t in lex(r"\\left( \\mathrm{Tr}\\, A \\right)^\\top")]
+    [('(', None, 0), ('\\\\@word', 'tr', 7), ('A', None, 21), (')', None, 23), ('^', None, 30), ('\\\\top', None, 31)]
     """
     toks = tokenize(latex)
     if macros:

@@ -255,7 +255,7 @@ DOTS: dict[str, str] = {
 PRODUCT_OPERATORS: dict[str, str] = {"\\cdot": "\\cdot", "\\times": "\\times", "*": "*"}
 ELEMENTWISE_OPERATORS: dict[str, str] = {
     "\\odot": "\\odot", "\\circ": "\\circ", ".*": ".*", "\\otimes": "\\otimes", "\\oslash": "\\oslash",
-    "./": "./", "\\boxdot": "\\odot", "\\dotstar": "\\odot",
+    "./": "./", "\\boxdot": "\\odot", "\\dotstar": "\\odot", ":": ":",
 }
 
 OPEN_BRACKETS: dict[str, str] = {"(": "(", "[": "[", "\\{": "{", "\\lbrace": "{", "\\lbrack": "[", "\\lparen": "("}

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from ..expr import Expr, NotationStyle, ParseProblem, Query, Statement, walk
+from ..expr import Expr, NotationStyle, ParseProblem, Query, Statement
 from . import MathParse
 from . import notation as N
 from .grammar import ExprParser, Fail, is_unparsed, match_groups, placeholder
@@ -45,6 +45,13 @@ def parse_statements(latex: str, macros: tuple[tuple[str, int, str], ...] = ()) 
     :param latex: the math inside its delimiters; every `loc` is an offset into it.
     :param macros: user macros ``(name, nargs, body)`` still to expand (usually the extractor
         has expanded them already).
+
+    >>> parse = parse_statements(r"\\frac{\\partial f}{\\partial X} = \\mathbf{BCX}^T = ?")
+    >>> statement = parse.statements[0]
+    >>> statement.relations, [type(side).__name__ for side in statement.sides]
+    (('=', '='), ['Derivative', 'Mul', 'Query'])
+    >>> statement.side_locs
+    ((0, 29), (32, 46), (49, 50))
     """
     try:
         return _SpanParser(latex, lex(latex, macros), bool(macros)).run()
@@ -92,6 +99,7 @@ class _SpanParser:
     def _rows(self, match: list[int]) -> list[list[Tok]]:
         toks = self.toks
         rows: list[list[Tok]] = [[]]
+        lead_amp: set[int] = set()  # rows whose first token is "&" (aligned continuations)
         skip_ends: set[int] = set()
         k = 0
         n = len(toks)
@@ -133,8 +141,10 @@ class _SpanParser:
                 continue
             if x != "&":
                 rows[-1].append(t)
+            elif not rows[-1]:
+                lead_amp.add(len(rows) - 1)
             k += 1
-        return _merge_continued(rows)
+        return _merge_continued(rows, lead_amp)
 
     def _aligns(self, k: int, close: int, match: list[int]) -> bool:
         """An ``array`` whose cells hold relations lays out equations, not a matrix."""
@@ -172,7 +182,7 @@ class _SpanParser:
                     clauses.append(_Clause("text"))
                     clauses[-1].text.append(t.note or "")
                     continue
-                if x in _SEPARATORS and not _relation_colon(row, k):
+                if (x in _SEPARATORS and not _keeps_colon(row, k)) or x == "\\colon":
                     clauses.append(_Clause(x))
                     continue
             clauses[-1].toks.append(t)
@@ -276,10 +286,13 @@ class _SpanParser:
             return placeholder(f.message, loc)
 
 
-def _merge_continued(rows: list[list[Tok]]) -> list[list[Tok]]:
-    """A row that starts with ``+``/``-``/``\\times``, or follows a row ending with one or with a
-    relation, continues the row before (``= 1 + \\det A \\\\ & + \\operatorname{tr} A``): checking the
-    first row alone would judge a truncated right-hand side. Merged rows are left empty so row
+def _merge_continued(rows: list[list[Tok]], lead_amp: set[int]) -> list[list[Tok]]:
+    """A row that continues the row before is merged into it: checking the first row alone would
+    judge a truncated right-hand side (``= 1 + \\det A \\\\ & + \\operatorname{tr} A``).
+
+    A row continues the one before when it starts with ``+``/``-``/``\\times``... and either
+    starts with ``&`` or holds no relation (``-x &= y`` is an equation of its own), or when the
+    row before ends with such an operator or with a relation. Merged rows are left empty so row
     numbers stay those of the source."""
     last = -1
     for r, row in enumerate(rows):
@@ -287,7 +300,8 @@ def _merge_continued(rows: list[list[Tok]]) -> list[list[Tok]]:
             continue
         if last >= 0:
             prev = rows[last]
-            if row[0].text in _BINARY or prev[-1].text in _BINARY or (
+            starts_binary = row[0].text in _BINARY and (r in lead_amp or not _has_relation(row))
+            if starts_binary or prev[-1].text in _BINARY or (
                 prev[-1].text in N.RELATIONS and row[0].text not in N.RELATIONS
             ):
                 prev.extend(row)
@@ -321,11 +335,25 @@ def _extent(toks: list[Tok], a: int, b: int) -> tuple[int, int]:
     return start, end
 
 
-def _relation_colon(row: list[Tok], k: int) -> bool:
-    """``:=`` and ``=:`` are relations, not clause separators."""
+def _has_relation(row: list[Tok]) -> bool:
+    depth = 0
+    for t in row:
+        step = DEPTH.get(t.text)
+        if step is not None:
+            depth += step
+        elif depth == 0 and t.text in N.RELATIONS:
+            return True
+    return False
+
+
+def _keeps_colon(row: list[Tok], k: int) -> bool:
+    """``:=`` and ``=:`` are relations and ``A : B`` (Frobenius product) is an operator; a colon
+    separates clauses only before a map (``f: \\mathbb{R}^n \\to \\mathbb{R}``)."""
     if row[k].text != ":":
         return False
-    return (k + 1 < len(row) and row[k + 1].text == "=") or (k > 0 and row[k - 1].text == "=")
+    if (k + 1 < len(row) and row[k + 1].text == "=") or (k > 0 and row[k - 1].text == "="):
+        return True
+    return not any(N.RELATIONS.get(t.text) in ("\\to", "\\mapsto") for t in row[k + 1 :])
 
 
 def _relation_at(toks: list[Tok], k: int) -> tuple[int, str] | None:
@@ -391,7 +419,3 @@ def _skip_dimension(toks: list[Tok], k: int) -> int:
             return j + 1
     return k
 
-
-def statement_exprs(parse: MathParse) -> list[Expr]:
-    """Every side expression of ``parse`` (for callers that walk all nodes)."""
-    return [node for st in parse.statements for side in st.sides if side is not None for node in walk(side)]

@@ -527,7 +527,7 @@ class _Text:
             v = -args[0].value
             lead = "−" if v == 1 else "−" + self.p(Number(v))
             args = args[1:]
-        parts = []
+        parts: list[str] = []
         for k, f in enumerate(args):
             s = self.p(f)
             if isinstance(f, Number) and f.value.denominator != 1:

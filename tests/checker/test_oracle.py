@@ -562,3 +562,18 @@ def test_wrong_claim_that_holds_for_symmetric_matrices_says_so() -> None:
     assert check_gradient(tr(mul(A, X, B)), X, mul(A, B), Context(), DEN, SEED).holds_if is None
     eq = check_equality(mul(T(A), B, A), mul(A, B, T(A)), Context(), SEED)
     assert not eq.ok and eq.holds_if is not None and "A" in eq.holds_if
+
+
+@pytest.mark.parametrize("lhs,rhs", [(I, n(1)), (J, mul(n(3), Det(I))), (I, Norm(one, None))])
+def test_identity_or_ones_of_size_one_is_a_shape_problem(lhs: Expr, rhs: Expr) -> None:
+    with pytest.raises(Unsupported) as info:
+        check_equality(lhs, rhs, Context(), SEED)
+    assert info.value.reason is Reason.SHAPE
+
+
+def test_sizes_only_leaves_have_are_shared_between_sides() -> None:
+    # J1 has entries equal to the (unstated) length of 1: both sides mean the same length.
+    e = mul(J, one)
+    assert check_equality(e, mul(n(Fraction(1, 2)), add(e, e)), Context(), SEED).ok
+    assert check_equality(mul(T(one), one), Symbol("n"), Context(), SEED).ok
+    assert check_equality(tr(I), Symbol("n"), Context(), SEED).ok

@@ -8,7 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from mathlint.checker.findings import FileReport
-from mathlint.renderers import RENDERERS, annotate_latex, annotate_markdown
+from mathlint.renderers import RENDERERS
+from mathlint.renderers.annotate_latex import annotate_latex
+from mathlint.renderers.annotate_markdown import annotate_markdown
 from mathlint.renderers.fixes import fix_report, unified_diff
 
 from .conftest import assert_golden, build_latex_report, build_markdown_report, unreadable_report

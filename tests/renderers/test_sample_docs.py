@@ -15,7 +15,9 @@ import pytest
 
 from mathlint.checker.findings import FileReport
 from mathlint.checker.verdicts import Status
-from mathlint.renderers import RENDERERS, annotate_latex, annotate_markdown
+from mathlint.renderers import RENDERERS
+from mathlint.renderers.annotate_latex import annotate_latex
+from mathlint.renderers.annotate_markdown import annotate_markdown
 from mathlint.renderers.fixes import fix_report, unified_diff
 
 from .conftest import GOLDEN, assert_golden

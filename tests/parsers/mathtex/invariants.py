@@ -25,13 +25,5 @@ def check_parse(latex: str, parse: MathParse) -> None:
 
 def _check_locs(latex: str, root: Expr) -> None:
     for node in walk(root):
-        assert node.loc is not None or _synthetic(node), (latex, node)
-        if node.loc is not None:
-            assert 0 <= node.loc[0] <= node.loc[1] <= len(latex), (latex, node)
-
-
-def _synthetic(node: Expr) -> bool:
-    """Nodes the parser adds that have no text of their own: the -1 of a negation."""
-    from mathlint.parsers.expr import Number
-
-    return isinstance(node, Number) and node.value == -1
+        assert node.loc is not None, (latex, node)
+        assert 0 <= node.loc[0] <= node.loc[1] <= len(latex), (latex, node)

@@ -267,3 +267,21 @@ def test_deep_nesting_is_a_problem_not_a_crash() -> None:
 
 def test_placeholder_never_equals_a_real_apply() -> None:
     assert not is_unparsed(Apply(Symbol("f"), (Symbol("x"),)))
+
+
+# --- forms typed in a terminal (mathlint derive) ------------------------------------------
+
+@pytest.mark.parametrize(
+    "typed,latex",
+    [
+        ("tr(A X B)", r"\operatorname{tr}(AXB)"),
+        ("tr(A*X*B*X')", r"\operatorname{tr}(AXBX^T)"),
+        ("inv(X) + det(X)", r"X^{-1} + \det X"),
+        ("A .* B", r"A \odot B"),
+        ("A ./ B", r"A \oslash B"),
+        ("log(X) + exp(X)", r"\log X + \exp X"),
+        ("X^(-1) + X^(T)", r"X^{-1} + X^T"),
+    ],
+)
+def test_terminal_forms(typed: str, latex: str) -> None:
+    assert side(typed) == side(latex)

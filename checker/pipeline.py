@@ -1,0 +1,407 @@
+"""The checking pipeline: `Document` → `FileReport`.
+
+The stages, in order (each a function below):
+1. `parse_spans`      — every math span → statements (mathtex)
+2. `collect_facts`    — definitions, shapes, assumptions, layout, notation style
+3. `recognise_claims` — links of chains → claims, displays, queries
+4. `judge_claims`     — oracle verdicts (time-bounded), expected answers for wrong ones
+5. `lint_notation`    — displayed matrices (entry-name / entry-index)
+6. `answer_queries`   — ``= ?`` right-hand sides → `derived` info findings
+7. `filter_findings`  — suppression directives, --select / --ignore
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from ..parsers.document import Document, MathSpan
+from ..parsers.expr import Derivative, Loc
+from ..parsers.mathtex import parse_math
+from ..parsers.span import Span
+from .claims import Claim, ClaimKind
+from .context_build import DocumentFacts, build_facts
+from .findings import ClaimResult, FileReport, Finding, Fix, Edit
+from .options import CheckOptions, Layout
+from .recognise import ParsedSpan, Recognised, recognise_claims, suppressed_codes
+from .rules import (
+    DERIVED, LAYOUT_MISMATCH, PARSE_ERROR, SHAPE_MISMATCH, WRONG_DERIVATIVE,
+    WRONG_DIFFERENTIAL, WRONG_EQUALITY, Rule,
+)
+from .verdicts import Reason, Status, Verdict
+
+__all__ = ["check_document"]
+
+
+def check_document(doc: Document, options: CheckOptions | None = None) -> FileReport:
+    """Check every claim of ``doc``. Never raises on document content (unless ``options.strict``)."""
+    options = options or CheckOptions()
+    parsed = parse_spans(doc)
+    facts = collect_facts(doc, parsed)
+    recognised = recognise_claims(doc, [p for p in parsed if not p.parse.problems or p.parse.statements], facts, options.layout)
+    tainted = _tainted_statements(parsed)
+    results, findings = judge_claims(doc, recognised, facts, tainted, options)
+    findings += parse_findings(doc, parsed)
+    display_results, display_findings = lint_notation(doc, recognised, facts, options)
+    results += display_results
+    findings += display_findings
+    findings += answer_queries(doc, recognised, facts, options)
+    kept_results, kept = filter_findings(doc, results, findings, options)
+    kept.sort(key=lambda f: (f.span.start, f.span.end, f.code))
+    return FileReport(path=doc.path, claims=tuple(kept_results), findings=tuple(kept), text=doc.text,
+                      newline=doc.newline, encoding=doc.encoding, bom=doc.bom)
+
+
+# --- 1. parse ---------------------------------------------------------------------------
+
+def parse_spans(doc: Document) -> list[ParsedSpan]:
+    return [ParsedSpan(math, parse_math(math.latex, doc.macros)) for math in doc.math]
+
+
+# --- 2. facts ---------------------------------------------------------------------------
+
+def collect_facts(doc: Document, parsed: list[ParsedSpan]) -> DocumentFacts:
+    statements = [
+        (ps.math.index, stmt, ps.math.source_offset(stmt.loc[0]))
+        for ps in parsed for stmt in ps.parse.statements
+    ]
+    try:
+        from ..parsers.context import prose_facts
+
+        prose = prose_facts(doc)
+    except ImportError:  # pragma: no cover - only while the prose reader is absent
+        prose = ()
+    return build_facts(doc, statements, prose, [ps.parse.style for ps in parsed if ps.parse.statements])
+
+
+def _tainted_statements(parsed: list[ParsedSpan]) -> set[tuple[int, int]]:
+    """``(math index, source offset)`` ranges of statements that overlap a parse problem."""
+    out: set[tuple[int, int]] = set()
+    for ps in parsed:
+        for problem in ps.parse.problems:
+            for stmt in ps.parse.statements:
+                if _overlaps(stmt.loc, problem.loc) or not ps.parse.statements:
+                    out.add((ps.math.index, stmt.loc[0]))
+    return out
+
+
+def _overlaps(a: Loc, b: Loc) -> bool:
+    return a[0] <= b[0] < max(a[1], a[0] + 1) or b[0] <= a[0] < max(b[1], b[0] + 1)
+
+
+def _claim_tainted(claim: Claim, parsed_problems: set[tuple[int, int]]) -> bool:
+    if claim.math is None:
+        return False
+    return any(index == claim.math.index for index, _ in parsed_problems)
+
+
+# --- 4. judge ---------------------------------------------------------------------------
+
+def judge_claims(doc: Document, recognised: Recognised, facts: DocumentFacts, tainted: set[tuple[int, int]],
+                 options: CheckOptions) -> tuple[list[ClaimResult], list[Finding]]:
+    results: list[ClaimResult] = []
+    findings: list[Finding] = []
+    tainted_spans = {index for index, _ in tainted}
+    for claim in recognised.claims:
+        if claim.math is not None and claim.math.index in tainted_spans:
+            verdict = Verdict.unsupported(Reason.PARSE, "part of this math could not be read")
+        else:
+            verdict = judge_one(claim, options)
+        verdict = _respect_refutation(doc, claim, verdict, facts)
+        index = len(results)
+        results.append(ClaimResult(claim, verdict))
+        findings.extend(claim_findings(doc, index, claim, verdict))
+    return results, findings
+
+
+def judge_one(claim: Claim, options: CheckOptions) -> Verdict:
+    """One claim's verdict within its time budget; an internal error is `unsupported`."""
+    from .budget import Timeout, run_with_budget
+    from .verify import verify_claim, with_expected
+
+    def work() -> Verdict:
+        verdict = verify_claim(claim, options)
+        if verdict.status is Status.WRONG and options.derive:
+            verdict = with_expected(claim, verdict, options)
+        elif verdict.status is Status.VERIFIED and options.explain and claim.kind is ClaimKind.DERIVATIVE:
+            verdict = _with_explanation(claim, verdict, options)
+        return verdict
+
+    try:
+        return run_with_budget(work, options.timeout)
+    except Timeout:
+        return Verdict.unsupported(Reason.TIMEOUT, f"no verdict within {options.timeout:g} s")
+    except RecursionError:
+        return Verdict.unsupported(Reason.NOT_SUPPORTED, "expression too deeply nested")
+    except Exception as exc:  # noqa: BLE001 - one claim must not sink the file (STYLE §5)
+        if options.strict or os.environ.get("MATHLINT_STRICT") == "1":
+            raise
+        return Verdict.unsupported(Reason.INTERNAL, f"{type(exc).__name__}: {exc}")
+
+
+def _with_explanation(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:
+    from .verify import _explain
+
+    steps = _explain(claim, options)
+    return dataclasses.replace(verdict, explanation=steps) if steps else verdict
+
+
+REFUTATION_REACH = 400
+"""Characters after a claim's math within which "this guess is wrong" refers to it."""
+
+
+def _respect_refutation(doc: Document, claim: Claim, verdict: Verdict, facts: DocumentFacts) -> Verdict:
+    """A wrong claim that the text itself refutes right after ("but this guess is wrong")
+    is a deliberate wrong guess: context, never a finding."""
+    refutable = verdict.status is Status.WRONG or (verdict.status is Status.UNSUPPORTED and verdict.reason is Reason.SHAPE)
+    if not refutable or claim.math is None:
+        return verdict
+    end = claim.math.span.end
+    next_display = min((m.span.start for m in doc.math if m.display and m.span.start >= end), default=len(doc.text))
+    for offset in facts.refute_offsets:
+        if end <= offset <= min(end + REFUTATION_REACH, next_display):
+            return Verdict.unsupported(Reason.REFUTED, "the text refutes this claim itself")
+    return verdict
+
+
+def claim_findings(doc: Document, index: int, claim: Claim, verdict: Verdict) -> list[Finding]:
+    notes: list[Finding] = []
+    if claim.kind is ClaimKind.INDEX:
+        from .index_notation import index_findings
+        from .rules import INDEX_MISMATCH
+
+        notes = [dataclasses.replace(f, claim_index=index) for f in index_findings(
+            claim.lhs_written or claim.lhs, claim.rhs_written or claim.rhs, claim.context,
+            verdict.status is Status.WRONG, claim.lhs_span, claim.rhs_span)]
+        if any(f.rule is INDEX_MISMATCH for f in notes):
+            return notes  # the index mismatch is the one finding of this wrong claim
+    return notes + _verdict_findings(doc, index, claim, verdict)
+
+
+def _verdict_findings(doc: Document, index: int, claim: Claim, verdict: Verdict) -> list[Finding]:
+    if verdict.status is Status.UNSUPPORTED:
+        if verdict.reason is Reason.SHAPE and _all_shapes_declared(claim):
+            return [Finding(SHAPE_MISMATCH, claim.rhs_span, {"message": verdict.detail or "shapes do not conform"},
+                            claim_index=index)]
+        return []
+    if verdict.status is not Status.WRONG:
+        return []
+    rule, message = _wrong_message(claim, verdict)
+    fix = None
+    if verdict.expected_latex:
+        fix = Fix((Edit(claim.rhs_span, verdict.expected_latex),),
+                  description=f"replace the right-hand side with {verdict.expected_latex}",
+                  layout_only=rule is LAYOUT_MISMATCH)
+    return [Finding(rule, _finding_span(doc, claim, verdict), {"message": message}, expected=verdict.expected_latex,
+                    fix=fix, claim_index=index)]
+
+
+def _finding_span(doc: Document, claim: Claim, verdict: Verdict) -> Span:
+    """The wrong term when exactly one term of a sum is wrong, else the right-hand side."""
+    wrong = [t for t in verdict.terms if not t.ok]
+    if len(wrong) != 1 or wrong[0].index < 1 or claim.math is None or claim.rhs_written is None:
+        return claim.rhs_span
+    from .terms import split_terms
+
+    terms = split_terms(claim.rhs_written)
+    if len(terms) < 2 or wrong[0].index > len(terms):
+        return claim.rhs_span
+    loc = terms[wrong[0].index - 1].loc
+    if loc is None:
+        return claim.rhs_span
+    span = claim.math.source_span(loc[0], loc[1], doc.lines)
+    return span if claim.rhs_span.start <= span.start <= claim.rhs_span.end else claim.rhs_span
+
+
+
+def _all_shapes_declared(claim: Claim) -> bool:
+    """Report a shape contradiction only when the document declared every shape involved:
+    inferred shapes (is a plain ``x`` a scalar or a vector?) are guesses, and a guess must
+    never become an error."""
+    from .recognise import free_symbols
+
+    if claim.kind not in (ClaimKind.DERIVATIVE, ClaimKind.EQUALITY) or claim.hints & {"conditional", "square"}:
+        return False
+    symbols = free_symbols(claim.lhs) | free_symbols(claim.rhs)
+    ctx = claim.context
+    return bool(symbols) and all(s in ctx.recent_shapes and not ctx.assumptions.get(s) for s in symbols)
+
+
+def _wrong_message(claim: Claim, verdict: Verdict) -> tuple[Rule, str]:
+    expected = f"; expected `{verdict.expected_latex}`" if verdict.expected_latex else ""
+    if claim.kind is ClaimKind.DERIVATIVE:
+        wrt = _latex_of(claim.variable)
+        if verdict.layout_mismatch:
+            other = "numerator" if claim.layout is Layout.DENOMINATOR else "denominator"
+            return LAYOUT_MISMATCH, (
+                f"`{claim.rhs_latex}` is the transpose of the derivative with respect to `{wrt}` under "
+                f"{claim.layout.value} layout (it is right in {other} layout){expected}"
+            )
+        terms = _describe_terms(verdict)
+        if terms:
+            return WRONG_DERIVATIVE, f"wrong derivative with respect to `{wrt}` ({claim.layout.value} layout): {terms}"
+        return WRONG_DERIVATIVE, (
+            f"wrong derivative with respect to `{wrt}` ({claim.layout.value} layout): `{_short(claim.rhs_latex)}` "
+            f"does not match the true gradient at random instances{expected}"
+        )
+    if claim.kind is ClaimKind.DIFFERENTIAL:
+        return WRONG_DIFFERENTIAL, f"wrong differential: `{_short(claim.latex)}` fails along random directions{expected}"
+    return WRONG_EQUALITY, f"`{_short(claim.latex)}` does not hold at random instances{expected}"
+
+
+def _short(latex: str, limit: int = 90) -> str:
+    flat = " ".join(latex.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _describe_terms(verdict: Verdict) -> str:
+    if not verdict.terms or len(verdict.terms) < 2:
+        return ""
+    try:
+        from .terms import describe_terms
+
+        text = describe_terms(verdict.terms)
+    except Exception:  # noqa: BLE001 - wording only
+        return ""
+    return text
+
+
+def _latex_of(expr: object) -> str:
+    if expr is None:
+        return "?"
+    try:
+        from ..parsers.mathtex.printer import to_latex
+
+        return to_latex(expr)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - wording only
+        return getattr(expr, "key", "the variable")
+
+
+# --- parse problems -----------------------------------------------------------------------
+
+def parse_findings(doc: Document, parsed: list[ParsedSpan]) -> list[Finding]:
+    out: list[Finding] = []
+    for ps in parsed:
+        if not ps.parse.problems or not _looks_like_claim(ps.math.latex):
+            continue
+        problem = ps.parse.problems[0]
+        start, end = problem.loc
+        span = ps.math.source_span(start, max(end, start + 1), doc.lines) if ps.math.latex else ps.math.span
+        out.append(Finding(PARSE_ERROR, span, {"message": f"could not read this math: {problem.message}"}))
+    for problem in doc.problems:
+        out.append(Finding(PARSE_ERROR, problem.span, {"message": problem.message}))
+    return out
+
+
+def _looks_like_claim(latex: str) -> bool:
+    return "=" in latex and any(m in latex for m in ("\\partial", "\\nabla", "\\frac{d", "tr", "Tr", "^T", "\\top"))
+
+
+# --- 5. notation --------------------------------------------------------------------------
+
+def lint_notation(doc: Document, recognised: Recognised, facts: DocumentFacts,
+                  options: CheckOptions) -> tuple[list[ClaimResult], list[Finding]]:
+    """Displayed matrices: each display with named entries is a claim, its slips findings."""
+    results: list[ClaimResult] = []
+    out: list[Finding] = []
+    if not recognised.displays:
+        return results, out
+    from .displays import display_link, display_result
+
+    for link in recognised.displays:
+        found = display_link(link.lhs.expr, link.rhs.expr)
+        if found is None:
+            continue
+        name, literal = found
+        ctx = facts.context_at(link.offset)
+        layout = facts.layout_at(link.offset, options.layout)
+        math = link.math
+
+        def locate(loc: Loc, math: MathSpan = math) -> Span:
+            return math.source_span(loc[0], loc[1], doc.lines)
+
+        try:
+            result = display_result(name, literal, ctx, layout, locate)
+        except Exception:  # noqa: BLE001 - a lint must not sink the file
+            if options.strict:
+                raise
+            continue
+        if result.checked:
+            claim = Claim(kind=ClaimKind.DISPLAY, lhs=link.lhs.expr, rhs=link.rhs.expr,
+                          span=Span(link.lhs.span.file, link.lhs.span.start, link.rhs.span.end, link.lhs.span.line,
+                                    link.lhs.span.col, link.rhs.span.end_line, link.rhs.span.end_col),
+                          lhs_span=link.lhs.span, rhs_span=link.rhs.span,
+                          latex=f"{link.lhs.latex} = {link.rhs.latex}", layout=layout, context=ctx, math=link.math,
+                          rhs_latex=link.rhs.latex)
+            results.append(ClaimResult(claim, result.verdict()))
+        out.extend(result.findings)
+    return results, out
+
+
+# --- 6. queries ---------------------------------------------------------------------------
+
+def answer_queries(doc: Document, recognised: Recognised, facts: DocumentFacts, options: CheckOptions) -> list[Finding]:
+    out: list[Finding] = []
+    if not options.derive:
+        return out
+    from .context_build import substitute
+    from .verify import derive_for
+
+    for link in recognised.queries:
+        lhs = link.lhs.expr
+        if not isinstance(lhs, Derivative) or lhs.expr is None:
+            continue
+        ctx = facts.context_at(link.offset)
+        layout = facts.layout_at(link.offset, options.layout)
+        wrt_key = getattr(lhs.wrt, "key", "")
+        function = substitute(lhs.expr, dict(ctx.definitions), frozenset({wrt_key}))
+        derivation = derive_for(function, lhs.wrt, ctx, layout, options)
+        if derivation is None:
+            continue
+        message = f"derived ({layout.value} layout): `{derivation.latex}`"
+        fix = Fix((Edit(link.rhs.span, derivation.latex),), description="fill in the derived answer")
+        out.append(Finding(DERIVED, link.rhs.span, {"message": message}, expected=derivation.latex, fix=fix))
+    return out
+
+
+# --- 7. filter ----------------------------------------------------------------------------
+
+def filter_findings(doc: Document, results: list[ClaimResult], findings: list[Finding],
+                    options: CheckOptions) -> tuple[list[ClaimResult], list[Finding]]:
+    suppressed_by_span: dict[int, frozenset[str] | None] = {}
+    for math in doc.math:
+        suppressed_by_span[math.index] = suppressed_codes(math, doc.directives, doc)
+
+    def suppressed(finding: Finding) -> bool:
+        math = _math_at(doc, finding.span)
+        if math is None:
+            return False
+        codes = suppressed_by_span.get(math.index)
+        return codes is not None and (not codes or finding.code in codes)
+
+    kept_results = []
+    for result in results:
+        math = result.claim.math
+        codes = suppressed_by_span.get(math.index) if math is not None else None
+        if codes is not None and not codes:
+            result = dataclasses.replace(result, suppressed=True)
+        kept_results.append(result)
+    kept = []
+    for finding in findings:
+        if suppressed(finding):
+            continue
+        if options.select is not None and finding.code not in options.select:
+            continue
+        if finding.code in options.ignore:
+            continue
+        kept.append(finding)
+    return kept_results, kept
+
+
+def _math_at(doc: Document, span: Span) -> MathSpan | None:
+    for math in doc.math:
+        if math.span.start <= span.start <= math.span.end:
+            return math
+    return None
+
+
