@@ -41,6 +41,9 @@ PASS = 1e-7
 """Relative error at or below which a sample agrees (rounding at condition ≤ 1e8 stays far below)."""
 FAIL = 1e-4
 """Relative error at or above which a sample decisively disagrees."""
+ABSOLUTE = 1e-8
+"""Absolute floor of the comparison scale, relative to the magnitudes of the values (two results
+that both cancel to rounding noise, ``X ⊘ X − J``, agree)."""
 DIRECTIONS = 3
 """Random directions per instance (one batched evaluation)."""
 EXTRA_INSTANCES = 2
@@ -402,6 +405,9 @@ def _gradient_probe(f: Expr, key: str, claimed: Expr, layout: Layout, symmetric:
         d_flat = base.reshape(n, -1)
         d_norm = np.sqrt((d_flat * d_flat).sum(axis=1))
         g_norm = float(np.sqrt((g * g).sum()))
+        # Rounding is relative to the sizes of the quantities involved, not to a gradient that
+        # cancels to 0 (tr((X ⊘ X) B)): an absolute floor from the function's value.
+        floor = ABSOLUTE * (1.0 + float(np.abs(fv.real).max(initial=0.0)))
         slow_cache: list[tuple[float, float]] = []
 
         def slow() -> tuple[float, float]:  # magnitudes met, for rounding after cancellation
@@ -418,7 +424,8 @@ def _gradient_probe(f: Expr, key: str, claimed: Expr, layout: Layout, symmetric:
         scalar = phi.shape[-1] == 1 and phi.shape[-2] == 1
         for i, (label, _) in enumerate(variants):
             p_flat = phi[i * n:(i + 1) * n].reshape(n, -1)
-            fast = (np.abs(p_flat[:, 0]) if scalar else np.sqrt((p_flat * p_flat).sum(axis=1))) + g_norm * d_norm
+            fast = (np.abs(p_flat[:, 0]) if scalar else np.sqrt((p_flat * p_flat).sum(axis=1))) \
+                + (g_norm + floor) * d_norm
             for orientation, jac in zip(("as", "T"), jacs):
                 if jac is None:  # this orientation has the wrong shape: it cannot be right
                     out[(label, orientation)] = ("fail", float("inf"))
@@ -617,6 +624,8 @@ def _equality_probe(lhs: Expr, rhs: Expr, layout: Layout, variables: frozenset[s
         left, right = np.real(left), np.real(right)
         if not (np.all(np.isfinite(left)) and np.all(np.isfinite(right))):
             raise DomainError("not finite here")
+        largest = max((float(np.abs(v).max(initial=0.0)) for v in inst.values.values()), default=0.0)
+        floor = ABSOLUTE * (1.0 + largest)
         if lhs_zero and left.shape == (1, 1):
             left = np.zeros_like(right)
         if rhs_zero and right.shape == (1, 1):
@@ -635,7 +644,7 @@ def _equality_probe(lhs: Expr, rhs: Expr, layout: Layout, variables: frozenset[s
                 out[("", orientation)] = ("fail", float("inf"))
                 continue
             err = np.atleast_1d(_norms(side - right))
-            fast = np.atleast_1d(_norms(side) + _norms(right))
+            fast = np.atleast_1d(_norms(side) + _norms(right)) + floor
             out[("", orientation)] = _classify(err, fast, slow)
         return out
     return probe

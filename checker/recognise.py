@@ -8,6 +8,7 @@ nothing is verified here.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterator
@@ -270,8 +271,29 @@ def _differential_product(expr: Expr) -> bool:
 
 
 CONDITIONAL_WORDS = ("if", "then", "suppose", "assume", "assuming", "when", "whenever", "iff", "given")
-SYMMETRIC_WORDS = ("symmetric", "对称", "대칭", "covariance", "协方差", "공분산", "gaussian", "高斯", "가우시안")
-"""Words that make "these matrices are symmetric" a plausible reading (a covariance is)."""
+_SUBJECT = r"(?:\$[^$]{1,40}\$|\\(?:mathbf|bm|boldsymbol)\{\\?[A-Za-z]+\}|\\?[A-Z](?![A-Za-z])|\\Sigma)"
+SYMMETRIC_SUBJECTS = (
+    re.compile(rf"({_SUBJECT}(?:\s*(?:,|and|&)\s*{_SUBJECT})*)\s+(?:is|are|be|being|to\s+be)\s+"
+               r"(?:a\s+|an\s+|both\s+)?(?:real\s+|square\s+)?(?:symmetric|self-adjoint)", re.IGNORECASE),
+    # Chinese: 若 A 对称 / 如果 A 是对称的 (also inside \overset{\text{若}\mathbf{A}\text{对称}}{=})
+    re.compile(rf"(?:若|如果|假设|设)\s*(?:\}}|\\text\{{[^}}]*\}})?\s*({_SUBJECT}(?:\s*(?:,|和|与)\s*{_SUBJECT})*)"
+               r"\s*(?:\\text\{)?\s*(?:是|为)?\s*对称"),
+)
+"""``if A is symmetric``, ``$\\mathbf{A}$ and $\\mathbf{B}$ are symmetric``, 若A对称: whom the text makes symmetric."""
+
+
+def symmetric_subjects(text: str) -> set[str]:
+    """Symbol keys the text says are symmetric (only those: "A is symmetric" says nothing of B)."""
+    from .context_build import _subject_key
+
+    out: set[str] = set()
+    for pattern in SYMMETRIC_SUBJECTS:
+        for match in pattern.finditer(text):
+            for piece in re.findall(_SUBJECT, match.group(1)):
+                key = _subject_key(piece.strip("$"))
+                if key:
+                    out.add(key)
+    return out
 HINT_REACH = 300
 """Characters of prose either side of a claim searched for hints ("if A is symmetric")."""
 
@@ -295,8 +317,9 @@ def claim_hints(doc: Document, link: Link, base: frozenset[str] = frozenset()) -
     start = max(0, link.math.span.start - HINT_REACH)
     end = min(len(doc.text), link.math.span.end + HINT_REACH)
     nearby = doc.text[start:end].lower()
-    if any(word in nearby for word in SYMMETRIC_WORDS):
-        hints.add("symmetric")
+    raw_nearby = doc.text[start:end] + "\n" + link.math.latex  # the math with its macros expanded
+    for key in symmetric_subjects(raw_nearby):
+        hints.add(f"symmetric:{key}")
     if "square" in nearby or "方阵" in nearby:
         hints.add("square")
     return frozenset(hints)

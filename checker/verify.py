@@ -152,8 +152,9 @@ def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdi
         # square here): a claim that holds with shapes inferred from itself is not wrong
         readings.append((claim, dataclasses.replace(claim.context, shapes={}, recent_shapes=frozenset()),
                          "with shapes inferred from the claim itself"))
-    if claim.hints & {"symmetric", "covariance"}:
-        ctx, names = _assume_symmetric(claim, only_sigma="symmetric" not in claim.hints)
+    named = {h.partition(":")[2] for h in claim.hints if h.startswith("symmetric:")}
+    if named or "covariance" in claim.hints:
+        ctx, names = _assume_symmetric(claim, named | ({"\\Sigma"} if "covariance" in claim.hints else set()))
         if names:
             reading = f"assuming {', '.join(names)} symmetric, as the text around it says"
             readings.append((claim, ctx, reading))
@@ -166,15 +167,14 @@ def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdi
     return verdict
 
 
-def _assume_symmetric(claim: Claim, only_sigma: bool = False) -> tuple[Context, list[str]]:
-    """The claim's context with its matrices (or only its Σ, a covariance) symmetric."""
+def _assume_symmetric(claim: Claim, keys: set[str]) -> tuple[Context, list[str]]:
+    """The claim's context with the named matrices symmetric (a covariance Σ is)."""
     import dataclasses
 
     from .recognise import free_symbols
 
     assumed = dict(claim.context.assumptions)
-    names = sorted(s for s in free_symbols(claim.lhs) | free_symbols(claim.rhs)
-                   if _is_matrix_name(s) and (not only_sigma or s.startswith("\\Sigma")))
+    names = sorted(s for s in free_symbols(claim.lhs) | free_symbols(claim.rhs) if s in keys)
     for key in names:
         assumed[key] = frozenset(assumed.get(key, frozenset()) | {"symmetric"})
     return dataclasses.replace(claim.context, assumptions=assumed), names

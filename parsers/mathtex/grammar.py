@@ -25,204 +25,31 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from fractions import Fraction
+from typing import Callable
 
 from ..expr import (
-    Abs, Add, Apply, Derivative, Det, Diag, Differential, Div, Dots, Entry, Expr, Func, Hadamard,
-    Identity, Inverse, Kron, MatrixLiteral, Mul, Norm, Number, Ones, Power, Query, Sum, Symbol,
-    Trace, Transpose, Zero,
+    Add, Apply, Div, Dots, Entry, Expr, Func, Hadamard, Identity, Inverse, Kron, Mul, Norm, Number,
+    Ones, Power, Query, Symbol, Trace, Transpose, Zero,
 )
 from . import notation as N
-from .lexer import Tok
-
-UNPARSED = "\\unparsed"
-"""`Apply` placeholder name for a side or matrix entry that did not parse (its note says why)."""
-
-_SPACE_RE = re.compile(r"\\[,;:! ]|\s+")
-_COMPACT_RE = re.compile(r"\s*([{}^_])\s*")
-_BARS = frozenset({"|", "\\vert", "\\lvert", "\\rvert", "\\|", "\\Vert", "\\lVert", "\\rVert"})
-_ABS_OPEN = frozenset({"|", "\\vert", "\\lvert"})
-_ABS_CLOSE = frozenset({"|", "\\vert", "\\rvert"})
-_NORM_OPEN = frozenset({"\\|", "\\Vert", "\\lVert"})
-_NORM_CLOSE = frozenset({"\\|", "\\Vert", "\\rVert"})
-_STOP = frozenset(
-    {"+", "-", ")", "]", "}", "&", ",", ";", ":", "\\\\", "^", "_", "'", "!", ".", "/", "=", "<", ">",
-     "\\rangle", "\\rvert", "\\rVert", "\\}", "\\rbrace", "\\rbrack", "\\right", "\\pm", "\\mp"}
-) | N.CLOSE_BRACKETS | frozenset(N.RELATIONS) | frozenset(N.ELEMENTWISE_OPERATORS) | frozenset(N.PRODUCT_OPERATORS)
-_UPPER_GREEK = frozenset(g for g in N.GREEK if g[0].isupper())
-_OPERAND_MACROS = (
-    frozenset(N.BOLD_COMMANDS) | frozenset(N.LETTER_FONTS) | N.DECORATIONS | frozenset(N.WORD_MACROS)
-    | frozenset({"\\left", "\\lvert", "\\lVert", "\\|", "\\langle", "\\sigma", "\\T"})
-    | frozenset(N.REAL_SPACES)
+from .calculus import CalculusMixin
+from .cursor import (
+    ABS_OPEN, BARS, NORM_OPEN, SPACE_RE, STOP, UNPARSED, Fail, compact, divide, is_transpose, is_unparsed,
+    match_groups, negate, placeholder, unexpected,
 )
+from .lexer import Tok
+from .matrices import MatrixMixin
+from .operators import OperatorMixin
+
+__all__ = ["ExprParser", "Fail", "UNPARSED", "compact", "is_unparsed", "match_groups", "negate", "placeholder"]
 
 
-class Fail(Exception):
-    """An unreadable construct: ``message`` and local ``loc``."""
+class ExprParser(CalculusMixin, OperatorMixin, MatrixMixin):
+    """Recursive descent over ``toks[i:end]``; ``latex`` is the span text (for raw subscripts).
 
-    def __init__(self, message: str, loc: tuple[int, int]) -> None:
-        super().__init__(message)
-        self.message = message
-        self.loc = loc
-
-
-def compact(text: str) -> str:
-    """``" ^{ \\mathsf T } "`` → ``"^{\\mathsf T}"``: whitespace dropped except between words."""
-    text = " ".join(text.split())
-    return _COMPACT_RE.sub(r"\1", text)
-
-
-def match_groups(toks: list[Tok]) -> tuple[list[int], list[int]]:
-    """Index of the partner of each ``{``/``}`` and ``\\begin``/``\\end`` (or -1), and unmatched indexes."""
-    match = [-1] * len(toks)
-    stack: list[int] = []
-    bad: list[int] = []
-    for k, t in enumerate(toks):
-        x = t.text
-        if x == "{":
-            stack.append(k)
-        elif x == "}" or (x[0] == "\\" and len(x) > 5 and (x[:5] == "\\end{" or x[:7] == "\\begin{")):
-            if x[1:2] == "b":
-                stack.append(k)
-                continue
-            if not stack:
-                bad.append(k)
-                continue
-            j = stack.pop()
-            opener = toks[j].text
-            if (x == "}") != (opener == "{") or (x != "}" and opener[7:] != x[5:]):
-                bad.append(k)
-                stack.append(j)
-                continue
-            match[j] = k
-            match[k] = j
-    bad.extend(stack)
-    return match, bad
-
-
-def is_unparsed(expr: Expr | None) -> bool:
-    """True for the placeholder standing where a side or an entry did not parse."""
-    return isinstance(expr, Apply) and isinstance(expr.func, Symbol) and expr.func.name == UNPARSED
-
-
-def placeholder(message: str, loc: tuple[int, int]) -> Apply:
-    return Apply(Symbol(UNPARSED, loc=loc), (), loc=loc, note=message)
-
-
-def negate(e: Expr, loc: tuple[int, int] | None) -> Expr:
-    """``-e`` in canonical form: ``-2X`` is ``Mul((Number(-2), X))``, ``-X`` is ``Mul((Number(-1), X))``.
-
-    >>> negate(Mul((Number(Fraction(2)), Symbol("X"))), None).args[0]
-    Number(value=Fraction(-2, 1))
-    >>> [type(a).__name__ for a in negate(Symbol("X"), None).args]
-    ['Number', 'Symbol']
+    The levels, scripts and symbols are here; functions and brackets in `operators`, fractions,
+    derivatives, differentials and sums in `calculus`, displayed matrices in `matrices`.
     """
-    if isinstance(e, Number):
-        return Number(-e.value, loc=loc, note=e.note)
-    if isinstance(e, Mul):
-        first = e.args[0]
-        if isinstance(first, Number):
-            return Mul((Number(-first.value, loc=first.loc),) + e.args[1:], loc=loc, note=e.note)
-        return Mul((Number(Fraction(-1), loc=_sign_loc(loc)),) + e.args, loc=loc, note=e.note)
-    return Mul((Number(Fraction(-1), loc=_sign_loc(loc)), e), loc=loc)
-
-
-def _sign_loc(loc: tuple[int, int] | None) -> tuple[int, int] | None:
-    """The -1 of a negation stands where its minus sign is."""
-    return None if loc is None else (loc[0], min(loc[0] + 1, loc[1]))
-
-
-class ExprParser:
-    """Recursive descent over ``toks[i:end]``; ``latex`` is the span text (for raw subscripts)."""
-
-    def __init__(self, toks: list[Tok], latex: str) -> None:
-        self.toks = toks
-        self.latex = latex
-        self.match, _ = match_groups(toks)
-        self.i = 0
-        self.end = len(toks)
-        self.bold: str | None = None
-        self.bars = 0
-        self.grouped: str | None = None
-        self.text: list[str] = []
-        self.problems: list[tuple[str, tuple[int, int]]] = []
-        """Soft problems (an unreadable matrix entry) that do not sink the whole side."""
-        self.votes: list[tuple[str, str]] = []
-        """Notation seen while parsing (``("transpose", "^\\top")``...), for `notation.style_from_votes`."""
-
-    # --- plumbing -------------------------------------------------------------------
-
-    def peek(self) -> Tok | None:
-        return self.toks[self.i] if self.i < self.end else None
-
-    def fail(self, message: str, tok: Tok | None = None) -> Fail:
-        if tok is None:
-            tok = self.peek()
-        if tok is None:
-            last = self.toks[self.end - 1].end if self.end > 0 and self.toks else 0
-            return Fail(message, (last, last))
-        return Fail(message, (tok.start, tok.end))
-
-    def loc(self, a: int, b: int) -> tuple[int, int]:
-        """Local offsets of tokens ``a..b-1``."""
-        if b <= a:
-            p = self.toks[a - 1].end if 0 < a <= len(self.toks) else (self.toks[a].start if a < len(self.toks) else 0)
-            return (p, p)
-        return (self.toks[a].start, self.toks[b - 1].end)
-
-    def parse_range(self, a: int, b: int, what: str = "expression") -> Expr:
-        """Parse all of ``toks[a:b]`` as one expression (raises `Fail`)."""
-        si, se, sb = self.i, self.end, self.bars
-        self.i, self.end, self.bars = a, b, 0
-        try:
-            if a >= b:
-                raise self.fail(f"empty {what}", self.toks[a] if a < len(self.toks) else None)
-            e = self.parse_expr()
-            if self.i < b:
-                t = self.toks[self.i]
-                raise self.fail(_unexpected(t), t)
-            return e
-        finally:
-            self.i, self.end, self.bars = si, se, sb
-
-    def arg_range(self, k: int) -> tuple[int, int, int]:
-        """The macro argument at ``k``: (first token, end, index after); braces stripped."""
-        if k >= self.end:
-            raise self.fail("missing argument")
-        t = self.toks[k]
-        if t.text == "{":
-            close = self.match[k]
-            if close < 0 or close >= self.end:
-                raise self.fail("unbalanced braces", t)
-            return k + 1, close, close + 1
-        if t.text in ("}", "&", "\\\\"):
-            raise self.fail("missing argument", t)
-        end = k + 1
-        # a one-token argument that is itself a command with an argument: ^\mathsf T, _\mathbf x
-        if t.text in N.BOLD_COMMANDS or t.text in N.LETTER_FONTS or t.text in N.DECORATIONS:
-            end = self.arg_range(k + 1)[2]
-        return k, end, end
-
-    def raw(self, a: int, b: int) -> str:
-        if b <= a:
-            return ""
-        return self.latex[self.toks[a].start : self.toks[b - 1].end]
-
-    def script(self) -> tuple[int, int, bool]:
-        """After ``^``/``_`` at ``self.i``: the argument range and whether it was braced."""
-        k = self.i + 1
-        if k < self.end and self.toks[k].text == "(":  # X^(-1), as typed in a terminal
-            depth = 0
-            for j in range(k, self.end):
-                depth += (self.toks[j].text == "(") - (self.toks[j].text == ")")
-                if depth == 0:
-                    self.i = j + 1
-                    return k + 1, j, True
-        braced = k < self.end and self.toks[k].text == "{"
-        a, b, after = self.arg_range(k)
-        self.i = after
-        return a, b, braced
-
-    # --- levels ---------------------------------------------------------------------
 
     def parse_expr(self) -> Expr:
         t = self.peek()
@@ -301,9 +128,9 @@ class ExprParser:
 
     def starts_factor(self, t: Tok) -> bool:
         x = t.text
-        if x in _STOP:
+        if x in STOP:
             return False
-        if x in _BARS:
+        if x in BARS:
             # inside |...| a bar closes; elsewhere it opens
             return self.bars == 0 or x in ("\\lvert", "\\lVert")
         if x.startswith("\\end{"):
@@ -312,7 +139,7 @@ class ExprParser:
 
     def can_start(self, t: Tok) -> bool:
         """Can ``t`` begin an operand where one is required (a bar there always opens)?"""
-        return self.starts_factor(t) or t.text in _BARS
+        return self.starts_factor(t) or t.text in BARS
 
     def parse_product(self) -> Expr:
         factors: list[Expr] = []
@@ -359,7 +186,7 @@ class ExprParser:
                     raise self.fail("expected a denominator after /", nxt or t)
                 den = self.parse_factor_expr()
                 num = factors[0] if len(factors) == 1 else Mul(tuple(factors), loc=(factors[0].loc[0], factors[-1].loc[1]), note=note)  # type: ignore[index]
-                factors = [_divide(num, den, "/")]
+                factors = [divide(num, den, "/")]
                 note = None
                 continue
             if x in N.CLAUSE_SPACES:
@@ -374,12 +201,12 @@ class ExprParser:
                 self.text.append(t.note or "")
                 self.i += 1
                 continue
-            if not self.starts_factor(t) and (factors or x not in _BARS):
+            if not self.starts_factor(t) and (factors or x not in BARS):
                 break
             self._add_factor(factors, self.parse_factor())
         if not factors:
             bad = self.peek()
-            raise self.fail(_unexpected(bad) if bad is not None else "expected an expression", bad)
+            raise self.fail(unexpected(bad) if bad is not None else "expected an expression", bad)
         if len(factors) == 1:
             return factors[0]
         return Mul(tuple(factors), loc=(factors[0].loc[0], factors[-1].loc[1]), note=note)  # type: ignore[index]
@@ -406,8 +233,6 @@ class ExprParser:
             prim[-1] = self.parse_postfix(prim[-1], None)
             return prim
         return self.parse_postfix(prim, grouped)
-
-    # --- postfix --------------------------------------------------------------------
 
     def parse_postfix(self, base: Expr, grouped: str | None) -> Expr:
         toks = self.toks
@@ -474,7 +299,7 @@ class ExprParser:
         loc = (base.loc[0], end)  # type: ignore[index]
         if a >= b:
             raise self.fail("empty subscript", self.toks[a - 1])
-        raw = _SPACE_RE.sub("", self.raw(a, b))
+        raw = SPACE_RE.sub("", self.raw(a, b))
         if grouped is None:
             if isinstance(base, Symbol) and base.subscript is None:
                 return Symbol(base.name, base.kind, raw, base.bold, loc=loc, note=base.note)
@@ -532,7 +357,7 @@ class ExprParser:
             raise self.fail("empty superscript", toks[a - 1])
         body = compact(self.raw(a, b))
         note = compact(self.latex[start:end])  # "^{\\top}", "^T", "'", or Unicode "ᵀ"
-        if _is_transpose(toks, a, b, body):
+        if is_transpose(toks, a, b, body):
             self.votes.append(("transpose", note))
             return Transpose(base, loc=loc, note=note)
         first = toks[a].text
@@ -540,7 +365,7 @@ class ExprParser:
             rest = compact(self.raw(a + 1, b))
             if b - a == 2 and toks[a + 1].text == "1":
                 return Inverse(base, loc=loc, note=note)
-            if _is_transpose(toks, a + 1, b, rest):
+            if is_transpose(toks, a + 1, b, rest):
                 self.votes.append(("inverse_transpose", note))
                 return Inverse(Transpose(base, loc=loc, note="^" + rest), loc=loc, note=note)
         if body in ("\\dagger", "+", "\\ddagger"):
@@ -552,8 +377,6 @@ class ExprParser:
             return Symbol(f"{base.name}^{{{body}}}", base.kind, base.subscript, base.bold, loc=loc, note=base.note)
         exponent = self.parse_range(a, b, "superscript")
         return Power(base, exponent, loc=loc)
-
-    # --- primaries ------------------------------------------------------------------
 
     def parse_primary(self) -> Expr | list[Expr]:
         t = self.peek()
@@ -625,14 +448,14 @@ class ExprParser:
             e = self.parse_range(self.i + 1, close, "group")
             self.i = close + 1
             return e
-        if x in _NORM_OPEN or (x == "|" and self._double_bar()):
+        if x in NORM_OPEN or (x == "|" and self._double_bar()):
             return self.parse_norm(t)
-        if x in _ABS_OPEN:
+        if x in ABS_OPEN:
             return self.parse_abs(t)
         if x == "?":
             self.i += 1
             return Query(loc=(t.start, t.end))
-        raise self.fail(_unexpected(t), t)
+        raise self.fail(unexpected(t), t)
 
     def parse_letter(self, t: Tok) -> Expr | list[Expr]:
         x = t.text
@@ -657,56 +480,6 @@ class ExprParser:
         if x == "e" and nxt is not None and nxt.text == "^":
             return self.parse_exp_power(t)
         return Symbol(x, loc=loc)
-
-    def _differential_follows(self, t: Tok, nxt: Tok, after_macro: bool = False) -> bool:
-        """The rule for ``d`` (module docstring); after ``\\delta`` the space TeX needs is no gap."""
-        if self.i > 0 and not t.gap:
-            prev = self.toks[self.i - 1].text
-            if len(prev) == 1 and prev.isalpha():
-                return False  # "ad": a letter run, not a differential
-        x = nxt.text
-        gap = nxt.gap and not (after_macro and nxt.space and not _spacing_between(self.latex, t.end, nxt.start))
-        if nxt.word is not None:
-            return nxt.word not in ("T", "e") or not gap
-        if len(x) == 1:
-            if x.isalpha():
-                return x.isupper() or not gap
-            return x == "("
-        if x in _OPERAND_MACROS:
-            return True
-        if x[0] == "\\" and x[1:] in N.GREEK:
-            return x[1:] in _UPPER_GREEK or not gap
-        return False
-
-    def parse_differential(self, t: Tok, spelling: str) -> Expr | list[Expr]:
-        self.i += 1
-        got = self.parse_factor()
-        rest: list[Expr] = []
-        if isinstance(got, list):
-            arg, rest = got[0], got[1:]
-        else:
-            arg = got
-        note = None if spelling == "d" else spelling
-        diff = Differential(arg, loc=(t.start, arg.loc[1]), note=note)  # type: ignore[index]
-        # df/dx, \partial f / \partial X
-        if not rest and self.i + 1 < self.end and self.toks[self.i].text == "/":
-            op = self.toks[self.i + 1]
-            if _diff_op_kind(op, self.bold) == ("partial" if spelling == "\\partial" else "d"):
-                self.i += 2
-                wrt = self.parse_factor_expr()
-                kind = "partial" if spelling == "\\partial" else "d"
-                return Derivative(arg, wrt, kind, loc=(t.start, wrt.loc[1]), note=spelling)  # type: ignore[arg-type,index]
-        if rest:
-            return [diff, *rest]
-        return diff
-
-    def parse_exp_power(self, t: Tok) -> Expr:
-        """``e^{x}`` → exp(x) (``e^T`` stays a transposed ``e``)."""
-        a, b, braced = self.script()
-        if _is_transpose(self.toks, a, b, compact(self.raw(a, b))):
-            return Transpose(Symbol("e", loc=(t.start, t.end)), loc=(t.start, self.toks[self.i - 1].end), note="^" + compact(self.raw(a, b)))
-        arg = self.parse_range(a, b, "exponent")
-        return Func("exp", arg, loc=(t.start, self.toks[self.i - 1].end), note="e^")
 
     def parse_greek(self, t: Tok) -> Expr | list[Expr]:
         x = t.text
@@ -782,492 +555,6 @@ class ExprParser:
                 self.script()  # the annotation under/over the brace
         return e
 
-    def parse_word(self, t: Tok) -> Expr | list[Expr]:
-        w = t.word
-        assert w is not None
-        loc = (t.start, t.end)
-        if w == "tr":
-            return self.parse_operator(t, "tr")
-        if w in N.FUNCTIONS:
-            if w == "sqrt" and t.text == "\\sqrt":
-                return self.parse_sqrt(t)
-            return self.parse_operator(t, w)
-        if w in ("det", "diag", "inv"):
-            return self.parse_operator(t, w)
-        if w == "d":
-            nxt = self.toks[self.i + 1] if self.i + 1 < self.end else None
-            if nxt is not None and self.starts_factor(nxt) and nxt.text not in ("_", "^"):
-                return self.parse_differential(t, t.note or "d")
-            self.i += 1
-            return Symbol("d", loc=loc, note=t.note)
-        if w == "e":
-            self.i += 1
-            nxt = self.peek()
-            if nxt is not None and nxt.text == "^":
-                return self.parse_exp_power(t)
-            return Symbol("e", loc=loc, note=t.note)
-        if w in N.UNSUPPORTED_WORDS:
-            raise self.fail(f"{t.note or w} is not supported", t)
-        self.i += 1
-        if w.isascii() and w.isdigit():
-            return Number(Fraction(w), loc=loc)
-        if len(w) == 1:
-            return Symbol(w, loc=loc, note=t.note)
-        return Symbol(w, loc=loc, note=t.note)  # an operator name: \operatorname{vec}, softmax
-
-    def parse_sqrt(self, t: Tok) -> Expr:
-        self.i += 1
-        root = None
-        nxt = self.peek()
-        if nxt is not None and nxt.text == "[":
-            close = next((k for k in range(self.i, self.end) if self.toks[k].text == "]"), -1)
-            if close < 0:
-                raise self.fail("unclosed \\sqrt[", nxt)
-            root = self.parse_range(self.i + 1, close, "root")
-            self.i = close + 1
-        a, b, after = self.arg_range(self.i)
-        arg = self.parse_range(a, b, "\\sqrt argument")
-        self.i = after
-        loc = (t.start, self.toks[after - 1].end)
-        if root is None:
-            return Func("sqrt", arg, loc=loc, note="\\sqrt")
-        if isinstance(root, Number) and root.value != 0:
-            return Power(arg, Number(1 / root.value, loc=root.loc), loc=loc, note="\\sqrt")
-        return Power(arg, Div(Number(Fraction(1), loc=root.loc), root, loc=root.loc), loc=loc, note="\\sqrt")
-
-    def parse_operator(self, t: Tok, key: str) -> Expr:
-        """tr / det / diag / inv / log / exp...: bracketed argument, or bracketless (see module doc)."""
-        self.i += 1
-        spelling = t.note or t.text
-        elementwise: bool | None = None
-        power: tuple[int, int, bool, int] | None = None
-        nxt = self.peek()
-        if nxt is not None and nxt.text == "^":
-            start = nxt.start
-            a, b, braced = self.script()
-            body = compact(self.raw(a, b))
-            if body in ("\\circ", "\\odot"):
-                elementwise = True
-            else:
-                power = (a, b, braced, start)  # \sin^2 x: applied to the result
-            nxt = self.peek()
-        if nxt is not None and nxt.text == "_":
-            raise self.fail(f"subscripted {spelling} is not supported", nxt)
-        if nxt is not None and nxt.text == "." and self.i + 1 < self.end and self.toks[self.i + 1].text == "(":
-            elementwise = True  # Julia broadcast: \exp.(x)
-            self.i += 1
-            nxt = self.peek()
-        if nxt is None or not self.can_start(nxt):
-            raise self.fail(f"{spelling} without an argument", t)
-        bracket = ""
-        if nxt.text in N.OPEN_BRACKETS and nxt.text != "\\langle":
-            bracket = N.OPEN_BRACKETS[nxt.text]
-            items, close_end = self.bracket_items(nxt)
-            arg = items[0] if len(items) == 1 else MatrixLiteral((tuple(items),), "list", loc=(nxt.start, close_end), note=bracket)
-        elif key == "tr":
-            arg = self.parse_product()
-        else:
-            arg = self.parse_factor_expr()
-        loc = (t.start, self.toks[self.i - 1].end)
-        node: Expr
-        if key == "tr":
-            node = Trace(arg, loc=loc, note=spelling + ("(" if bracket in ("(", "{") else "[" if bracket == "[" else ""))
-            self.votes.append(("trace", node.note))  # type: ignore[arg-type]
-        elif key == "det":
-            node = Det(arg, loc=loc, note=spelling)
-        elif key == "diag":
-            node = Diag(arg, loc=loc, note=spelling)
-        elif key == "inv":
-            node = Inverse(arg, loc=loc, note=spelling)
-        else:
-            node = Func(N.FUNCTIONS[key], arg, elementwise, loc=loc, note=spelling)
-        if power is not None:
-            node = self._superscript(node, *power)
-            node = replace(node, loc=loc)
-        return node
-
-    def bracket_items(self, open_tok: Tok) -> tuple[list[Expr], int]:
-        """Comma-separated expressions inside the bracket at ``self.i``; returns them and the close end."""
-        closers = _CLOSERS[open_tok.text]
-        self.i += 1
-        items: list[Expr] = []
-        column: list[Expr] = []
-        saved_bars = self.bars
-        self.bars = 0
-        try:
-            while True:
-                t = self.peek()
-                if t is None:
-                    raise self.fail(f"unclosed {open_tok.text}", open_tok)
-                if t.text in closers and not items:
-                    raise self.fail(f"empty {open_tok.text}{t.text}", t)
-                items.append(self.parse_expr())
-                t = self.peek()
-                if t is None:
-                    raise self.fail(f"unclosed {open_tok.text}", open_tok)
-                if (t.text == "," or (t.text == ";" and open_tok.text == "(")) and not column:
-                    self.i += 1  # f(x; \mu, \Sigma): a semicolon separates arguments too
-                    continue
-                if t.text == ";" and open_tok.text in ("[", "\\lbrack") and len(items) == len(column) + 1:
-                    column.append(items[-1])
-                    self.i += 1
-                    continue
-                if t.text in closers:
-                    self.i += 1
-                    if column:  # [a; b; c]: a column
-                        rows = tuple((x,) for x in items)
-                        return [MatrixLiteral(rows, "list", loc=(open_tok.start, t.end), note=";")], t.end
-                    return items, t.end
-                raise self.fail(_unexpected(t), t)
-        finally:
-            self.bars = saved_bars
-
-    def parse_group(self, t: Tok) -> Expr:
-        opener = N.OPEN_BRACKETS.get(t.text, t.text)
-        items, close_end = self.bracket_items(t)
-        if len(items) == 1:
-            self.grouped = opener
-            return items[0]
-        self.grouped = opener
-        return MatrixLiteral((tuple(items),), "list", loc=(t.start, close_end), note=opener)
-
-    def parse_angle(self, t: Tok) -> Expr:
-        """``\\langle A, B \\rangle`` → tr(AᵀB) (the Frobenius / dot inner product)."""
-        items, close_end = self.bracket_items(t)
-        if len(items) != 2:
-            raise self.fail("\\langle...\\rangle with one argument is not supported", t)
-        a, b = items
-        loc = (t.start, close_end)
-        inner = Mul((Transpose(a, loc=a.loc, note="^T"), b), loc=loc)
-        return Trace(inner, loc=loc, note="\\langle")
-
-    def _double_bar(self) -> bool:
-        k = self.i
-        return k + 1 < self.end and self.toks[k + 1].text == "|" and not self.toks[k + 1].gap and self.bars == 0
-
-    def parse_abs(self, t: Tok) -> Expr:
-        self.i += 1
-        self.bars += 1
-        try:
-            inner = self.parse_expr()
-        finally:
-            self.bars -= 1
-        close = self.peek()
-        if close is None or close.text not in _ABS_CLOSE:
-            raise self.fail("unclosed |", t)
-        self.i += 1
-        return Abs(inner, loc=(t.start, close.end), note=t.text)
-
-    def parse_norm(self, t: Tok) -> Expr:
-        double = t.text == "|"
-        self.i += 2 if double else 1
-        self.bars += 1
-        try:
-            inner = self.parse_expr()
-        finally:
-            self.bars -= 1
-        close = self.peek()
-        if double:
-            if close is None or close.text != "|" or self.i + 1 >= self.end or self.toks[self.i + 1].text != "|":
-                raise self.fail("unclosed ||", t)
-            self.i += 2
-            end = self.toks[self.i - 1].end
-        else:
-            if close is None or close.text not in _NORM_CLOSE:
-                raise self.fail("unclosed \\|", t)
-            self.i += 1
-            end = close.end
-        return Norm(inner, None, loc=(t.start, end), note="||" if double else t.text)
-
-    def parse_frac(self, t: Tok) -> Expr:
-        a1, b1, after1 = self.arg_range(self.i + 1)
-        a2, b2, after2 = self.arg_range(after1)
-        self.i = after2
-        loc = (t.start, self.toks[after2 - 1].end)
-        deriv = self._fraction_derivative(a1, b1, a2, b2, loc)
-        if deriv is not None:
-            return deriv
-        num = self.parse_range(a1, b1, "numerator")
-        den = self.parse_range(a2, b2, "denominator")
-        return _divide(num, den, "\\frac", loc)
-
-    def _fraction_derivative(self, a1: int, b1: int, a2: int, b2: int, loc: tuple[int, int]) -> Expr | None:
-        if a1 >= b1 or a2 >= b2:
-            return None
-        kind = _diff_op_kind(self.toks[a1], self.bold)
-        if kind is None:
-            return None
-        spelling = _op_spelling(self.toks[a1])
-        k, order = self._diff_order(a1 + 1, b1)
-        # the denominator: (op var)+, possibly wrapped in \mathop{...}
-        if self.toks[a2].text == "\\mathop" and a2 + 1 < b2 and self.toks[a2 + 1].text == "{" and self.match[a2 + 1] == b2 - 1:
-            a2, b2 = a2 + 2, b2 - 1
-        wrts: list[Expr] = []
-        j = a2
-        si, se = self.i, self.end
-        try:
-            while j < b2:
-                if _diff_op_kind(self.toks[j], None) != kind:
-                    return None
-                j += 1
-                if j >= b2:
-                    return None
-                self.i, self.end = j, b2
-                try:
-                    var = self.parse_factor_expr()
-                except Fail:
-                    return None
-                j = self.i
-                wrts.append(var)
-        finally:
-            self.i, self.end = si, se
-        if k >= b1:
-            expr: Expr | None = None
-            nxt = self.peek()
-            if nxt is not None and self.starts_factor(nxt):
-                expr = self.parse_product()  # operator form: applies to the rest of the product
-                loc = (loc[0], expr.loc[1])  # type: ignore[index]
-        else:
-            expr = self.parse_range(k, b1, "derivative numerator")
-        if order == 2 and len(wrts) == 1 and isinstance(wrts[0], Power) and wrts[0].exponent == Number(Fraction(2)):
-            wrts = [wrts[0].base, wrts[0].base]
-        if len(wrts) != order and not (order == 1 and len(wrts) == 1):
-            if len(wrts) > 1 and order == 1:
-                raise Fail("mixed partial derivative without an order", loc)
-        kind_l = "partial" if kind == "partial" else "d"
-        if len(wrts) == 1:
-            return Derivative(expr, wrts[0], kind_l, loc=loc, note=spelling)  # type: ignore[arg-type]
-        if len(wrts) == 2:
-            inner = Derivative(expr, wrts[1], kind_l, loc=loc, note=spelling)  # type: ignore[arg-type]
-            return Derivative(inner, wrts[0], kind_l, loc=loc, note=f"{spelling}^2")  # type: ignore[arg-type]
-        raise Fail("derivatives of order above 2 are not supported", loc)
-
-    def _diff_order(self, k: int, b: int) -> tuple[int, int]:
-        toks = self.toks
-        if k < b and toks[k].text == "^":
-            a2, b2, after = self.arg_range(k + 1)
-            body = "".join(toks[j].text for j in range(a2, b2))
-            if body.isascii() and body.isdigit():
-                return after, int(body)
-        return k, 1
-
-    def parse_partial(self, t: Tok) -> Expr | list[Expr]:
-        nxt = self.toks[self.i + 1] if self.i + 1 < self.end else None
-        if nxt is not None and nxt.text == "_":
-            self.i += 1
-            a, b, _braced = self.script()
-            wrt = self.parse_range(a, b, "\\partial subscript")
-            return self._operator_derivative(t, wrt, "partial")
-        if nxt is None or not self.can_start(nxt):
-            raise self.fail("\\partial without an operand", t)
-        return self.parse_differential(t, "\\partial")
-
-    def parse_nabla(self, t: Tok) -> Expr:
-        self.i += 1
-        wrt: Expr | None = None
-        nxt = self.peek()
-        if nxt is not None and nxt.text == "_":
-            a, b, _braced = self.script()
-            wrt = self.parse_range(a, b, "\\nabla subscript")
-            nxt = self.peek()
-        if nxt is not None and nxt.text == "^":
-            raise self.fail("\\nabla^2 (Hessian/Laplacian) is not supported", nxt)
-        if wrt is not None:
-            return self._operator_derivative(t, wrt, "nabla", consumed=True)
-        if nxt is None or not self.starts_factor(nxt):
-            return Symbol("\\nabla", loc=(t.start, t.end))
-        operand = self.parse_product()
-        loc = (t.start, operand.loc[1])  # type: ignore[index]
-        if isinstance(operand, Apply) and len(operand.args) == 1 and isinstance(operand.args[0], Symbol):
-            return Derivative(operand, operand.args[0], "nabla", loc=loc, note="implicit")
-        return Apply(Symbol("\\nabla", loc=(t.start, t.end)), (operand,), loc=loc)
-
-    def _operator_derivative(self, t: Tok, wrt: Expr, kind: str, consumed: bool = False) -> Expr:
-        nxt = self.peek()
-        expr: Expr | None = None
-        end = self.toks[self.i - 1].end
-        if nxt is not None and self.starts_factor(nxt):
-            expr = self.parse_product()
-            end = expr.loc[1]  # type: ignore[index]
-        return Derivative(expr, wrt, kind, loc=(t.start, end), note=t.text)  # type: ignore[arg-type]
-
-    def parse_sum(self, t: Tok) -> Expr:
-        self.i += 1
-        sub = sup = None
-        while True:
-            nxt = self.peek()
-            if nxt is not None and nxt.text == "_" and sub is None:
-                sub = self.script()
-            elif nxt is not None and nxt.text == "^" and sup is None:
-                sup = self.script()
-            else:
-                break
-        if sub is None:
-            raise self.fail("\\sum without an index", t)
-        names, lower, note = self._sum_indices(sub[0], sub[1])
-        upper = self.parse_range(sup[0], sup[1], "upper limit") if sup is not None else None
-        nxt = self.peek()
-        if nxt is None or not self.can_start(nxt):
-            raise self.fail("\\sum without a body", t)
-        body = self.parse_product()
-        loc = (t.start, body.loc[1])  # type: ignore[index]
-        for name in reversed(names):
-            body = Sum(body, name, lower, upper, loc=loc, note=note)
-        return body
-
-    def _sum_indices(self, a: int, b: int) -> tuple[list[str], Expr | None, str | None]:
-        toks = self.toks
-        eq = next((k for k in range(a, b) if toks[k].text == "="), -1)
-        idx_end = eq if eq >= 0 else b
-        lower = self.parse_range(eq + 1, b, "lower limit") if eq >= 0 else None
-        names: list[str] = []
-        for k in range(a, idx_end):
-            x = toks[k].text
-            if x == ",":
-                continue
-            if (len(x) == 1 and x.isalpha()) or (x[0] == "\\" and x[1:] in N.GREEK):
-                names.append(x)
-            else:
-                # \sum_{i \in S}, \sum_{i<j}: the first letter is the index, the condition is kept as a note
-                first = next((toks[j].text for j in range(a, b) if len(toks[j].text) == 1 and toks[j].text.isalpha()), None)
-                if first is None:
-                    raise self.fail("cannot read the summation index", toks[k])
-                return [first], None, compact(self.raw(a, b))
-        if not names:
-            raise self.fail("cannot read the summation index", toks[a] if a < len(toks) else None)
-        return names, lower, None
-
-    def parse_environment(self, t: Tok) -> Expr:
-        env = t.text[7:-1]
-        close = self.match[self.i]
-        if close < 0 or close >= self.end:
-            raise self.fail(f"unclosed \\begin{{{env}}}", t)
-        if env not in N.MATRIX_ENVIRONMENTS:
-            raise self.fail(f"environment {env} is not supported here", t)
-        k = self.i + 1
-        for _ in range(N.ENVIRONMENT_ARGS.get(env, 0)):
-            if k < close and self.toks[k].text == "{":
-                k = self.match[k] + 1
-        if env.endswith("*") and k < close and self.toks[k].text == "[":
-            while k < close and self.toks[k].text != "]":
-                k += 1
-            k += 1
-        rows: list[list[tuple[int, int]]] = []
-        cells: list[tuple[int, int]] = []
-        start = k
-        toks = self.toks
-        while k < close:
-            x = toks[k].text
-            if x == "{" or x.startswith("\\begin{"):
-                k = max(self.match[k], k) + 1
-                continue
-            if x == "&":
-                cells.append((start, k))
-                start = k + 1
-            elif x == "\\\\" or x == "\\cr":
-                cells.append((start, k))
-                rows.append(cells)
-                cells = []
-                start = k + 1
-                k = _skip_row_spacing(toks, k + 1, close) - 1
-                start = k + 1
-            k += 1
-        if start < close or cells:
-            cells.append((start, close))
-            rows.append(cells)
-        self.i = close + 1
-        out_rows: list[tuple[Expr, ...]] = []
-        for row in rows:
-            if len(row) == 1 and row[0][0] >= row[0][1] and (out_rows or len(rows) > 1):
-                continue  # "\\\\" in Markdown: an empty row
-            entries: list[Expr] = []
-            for a, b in row:
-                if a >= b:
-                    p = toks[a - 1].end if a > 0 else t.end
-                    entries.append(Zero(loc=(p, p), note="blank"))  # a blank cell of a display
-                    continue
-                try:
-                    entries.append(self.parse_range(a, b, "matrix entry"))
-                except Fail as f:
-                    self.problems.append((f.message, f.loc))
-                    entries.append(placeholder(f.message, self.loc(a, b)))
-            out_rows.append(tuple(entries))
-        return MatrixLiteral(tuple(out_rows), env, loc=(t.start, toks[close].end))
-
-    def parse_query(self, t: Tok) -> Expr:
-        self.i += 1
-        return Query(loc=(t.start, t.end))
-
-
-_CLOSERS = {
-    "(": frozenset({")", "]"}), "[": frozenset({"]", ")"}), "\\{": frozenset({"\\}", "\\rbrace"}),
-    "\\lbrace": frozenset({"\\}", "\\rbrace"}), "\\lbrack": frozenset({"\\rbrack", "]"}),
-    "\\lparen": frozenset({"\\rparen", ")"}), "\\langle": frozenset({"\\rangle"}),
-}
-
-
-def _skip_row_spacing(toks: list[Tok], k: int, end: int) -> int:
-    """``\\\\[2pt]``: skip the optional spacing after a row break."""
-    if k < end and toks[k].text == "[" and not toks[k].gap:
-        j = k + 1
-        while j < end and j < k + 6 and toks[j].text != "]":
-            j += 1
-        if j < end and toks[j].text == "]" and re.fullmatch(r"-?[0-9.]*(pt|em|ex|mm|cm|in|mu|px|bp)", "".join(t.text for t in toks[k + 1 : j])):
-            return j + 1
-    return k
-
-
-def _spacing_between(latex: str, a: int, b: int) -> bool:
-    """True when something other than plain whitespace (``\\,``) sits in ``latex[a:b]``."""
-    return bool(latex[a:b].strip())
-
-
-def _unexpected(t: Tok | None) -> str:
-    if t is None:
-        return "unexpected end of math"
-    x = t.text
-    if x == "\\@text":
-        return "unexpected text"
-    if x == "\\@word":
-        return f"unexpected {t.note}"
-    if x.startswith("\\end{"):
-        return f"unexpected {x}"
-    return f"unexpected {x!s}"
-
-
-def _divide(num: Expr, den: Expr, note: str, loc: tuple[int, int] | None = None) -> Expr:
-    if loc is None:
-        loc = (num.loc[0], den.loc[1])  # type: ignore[index]
-    if isinstance(num, Number) and isinstance(den, Number) and den.value != 0:
-        return Number(num.value / den.value, loc=loc, note=note)
-    return Div(num, den, loc=loc, note=note)
-
-
-def _diff_op_kind(t: Tok, bold: str | None) -> str | None:
-    x = t.text
-    if x == "\\partial":
-        return "partial"
-    if t.word == "d":
-        return "d"
-    if x == "d" and bold is None:
-        return "d"
-    return None
-
-
-def _op_spelling(t: Tok) -> str:
-    if t.word == "d":
-        return t.note or "d"
-    return t.text
-
-
-def _is_transpose(toks: list[Tok], a: int, b: int, body: str) -> bool:
-    if b - a == 1:
-        t = toks[a]
-        if t.word in ("T",) or (t.word == "H" and t.note is not None):
-            return True
-        return t.text in N.TRANSPOSE_MARKS or t.text in N.TRANSPOSE_MACROS
-    return body in N.TRANSPOSE_MARKS
-
 
 def _is_function_name(base: Symbol, bracket: str) -> bool:
     name = base.name
@@ -1303,7 +590,7 @@ def _relocated(e: Expr, loc: tuple[int, int]) -> Expr:
     return replace(e, loc=loc)
 
 
-_MACRO_HANDLERS = {
+_MACRO_HANDLERS: dict[str, Callable[[ExprParser, Tok], Expr | list[Expr]]] = {
     "\\|": ExprParser.parse_norm,
     "\\Vert": ExprParser.parse_norm,
     "\\lVert": ExprParser.parse_norm,

@@ -26,6 +26,9 @@ REAL_SLIPS = {
     # OCR of the Matrix Cookbook: doubled / dropped letters (`\mathbf{B B}` for BᵀB, Tr(AXX) for Tr(AXBX))
     ("md__main.md", 407), ("md__main.md", 461), ("md__main.md", 463), ("md__main.md", 479),
     ("md__main.md", 1191),  # the complex version of 407 with the same `\mathbf{B} \mathbf{B}`
+    # ∂Tr[(A + XᵀCX)⁻¹(XᵀBX)]/∂X = -2CX(A+XᵀCX)⁻¹XᵀBX(A+XᵀCX)⁻¹ + 2BX(A+XᵀCX)⁻¹ holds when A is
+    # symmetric too, but the text assumes only B and C symmetric (checked: with A symmetric it verifies)
+    ("md__main.md", 501),
     # A_{kl} = A^T and (B^T)_{pj}X_{ji}(C^T)_{iq} = (B^TXC)_{pq}: wrong index bookkeeping (C, not Cᵀ)
     ("matder1.md", 47), ("matder1.md", 134),
     # d(A³) written dA + A dA A + dA A² in the text (the display above it is right)

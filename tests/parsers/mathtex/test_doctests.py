@@ -9,7 +9,11 @@ import pytest
 
 MODULES = [
     "mathlint.parsers.mathtex.lexer",
+    "mathlint.parsers.mathtex.cursor",
     "mathlint.parsers.mathtex.grammar",
+    "mathlint.parsers.mathtex.operators",
+    "mathlint.parsers.mathtex.calculus",
+    "mathlint.parsers.mathtex.matrices",
     "mathlint.parsers.mathtex.parser",
     "mathlint.parsers.mathtex.notation",
     "mathlint.parsers.mathtex.printer",
