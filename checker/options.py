@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .claims import Claim
+    from .verdicts import Verdict
 
 
 class Layout(str, Enum):
@@ -11,6 +16,15 @@ class Layout(str, Enum):
     """∂f/∂X has the shape of X (the gradient convention)."""
     NUMERATOR = "numerator"
     """∂f/∂X has the shape of Xᵀ (the Jacobian convention)."""
+
+
+class ClaimCache(Protocol):
+    """Where verdicts of claims already judged are kept (keyed by the claim's mathematics and
+    context, never its position): re-checking an unchanged claim reads no numpy at all."""
+
+    def get(self, claim: "Claim", options: "CheckOptions") -> "Verdict | None": ...
+
+    def put(self, claim: "Claim", options: "CheckOptions", verdict: "Verdict") -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +41,5 @@ class CheckOptions:
     seed: int = 20261121
     strict: bool = False
     """Re-raise internal errors instead of turning them into `unsupported` (tests)."""
+    claim_cache: ClaimCache | None = field(default=None, compare=False, repr=False)
+    """Per-claim verdict cache (the plugin's `VerdictCache`), or None."""

@@ -91,7 +91,7 @@ class _Tally:
         elif outcome == "fail":
             self.failed += 1
             self.worst = max(self.worst, rel)
-        else:
+        else:  # "unclear", or "skipped" (a transposed claim not looked at): never counts as agreeing
             self.unclear += 1
 
     def all_pass(self, at_least: int) -> bool:
@@ -427,6 +427,9 @@ def _gradient_probe(f: Expr, key: str, claimed: Expr, layout: Layout, symmetric:
             fast = (np.abs(p_flat[:, 0]) if scalar else np.sqrt((p_flat * p_flat).sum(axis=1))) \
                 + (g_norm + floor) * d_norm
             for orientation, jac in zip(("as", "T"), jacs):
+                if orientation == "T" and out[(label, "as")][0] == "pass":
+                    out[(label, "T")] = ("skipped", 0.0)  # only asked about when the claim as stated fails
+                    continue
                 if jac is None:  # this orientation has the wrong shape: it cannot be right
                     out[(label, orientation)] = ("fail", float("inf"))
                     continue
@@ -640,6 +643,9 @@ def _equality_probe(lhs: Expr, rhs: Expr, layout: Layout, variables: frozenset[s
         out: dict[tuple[str, str], tuple[str, float]] = {}
         candidates = [("as", left)] + ([("T", left.T)] if transposable else [])
         for orientation, side in candidates:
+            if orientation == "T" and out[("", "as")][0] == "pass":
+                out[("", "T")] = ("skipped", 0.0)
+                continue
             if side.shape != right.shape:
                 out[("", orientation)] = ("fail", float("inf"))
                 continue

@@ -102,6 +102,8 @@ def judge_claims(doc: Document, recognised: Recognised, facts: DocumentFacts, ta
     results: list[ClaimResult] = []
     findings: list[Finding] = []
     tainted_spans = {index for index, _ in tainted}
+    if recognised.claims and options.claim_cache is None:
+        from . import oracle  # noqa: F401 - numpy loads here, outside the first claim's budget
     for claim in recognised.claims:
         if claim.math is not None and claim.math.index in tainted_spans:
             verdict = Verdict.unsupported(Reason.PARSE, "part of this math could not be read")
@@ -115,28 +117,45 @@ def judge_claims(doc: Document, recognised: Recognised, facts: DocumentFacts, ta
 
 
 def judge_one(claim: Claim, options: CheckOptions) -> Verdict:
-    """One claim's verdict within its time budget; an internal error is `unsupported`."""
-    from .budget import Timeout, run_with_budget
+    """One claim's verdict within its time budget; an internal error is `unsupported`.
+
+    The budget counts checking, not importing: numpy is loaded before the first claim and
+    sympy before the first derivation, outside any claim's time. A cached verdict (same
+    mathematics, same context, same options) is reused as it is.
+    """
+    cache = options.claim_cache
+    if cache is not None:
+        cached = cache.get(claim, options)
+        if cached is not None:
+            return cached
     from .verify import verify_claim, with_expected
 
-    def work() -> Verdict:
-        verdict = verify_claim(claim, options)
-        if verdict.status is Status.WRONG and options.derive:
-            verdict = with_expected(claim, verdict, options)
-        elif verdict.status is Status.VERIFIED and options.explain and claim.kind is ClaimKind.DERIVATIVE:
-            verdict = _with_explanation(claim, verdict, options)
-        return verdict
+    verdict = _budgeted(lambda: verify_claim(claim, options), options, None)
+    if verdict.status is Status.WRONG and options.derive:
+        from . import derive  # noqa: F401 - loads sympy outside the claim's budget
+
+        verdict = _budgeted(lambda: with_expected(claim, verdict, options), options, verdict)
+    elif verdict.status is Status.VERIFIED and options.explain and claim.kind is ClaimKind.DERIVATIVE:
+        verdict = _budgeted(lambda: _with_explanation(claim, verdict, options), options, verdict)
+    if cache is not None and verdict.reason not in (Reason.TIMEOUT, Reason.INTERNAL):
+        cache.put(claim, options, verdict)
+    return verdict
+
+
+def _budgeted(work, options: CheckOptions, fallback: Verdict | None) -> Verdict:  # type: ignore[no-untyped-def]
+    """``work()`` within the claim budget; on timeout the ``fallback`` (or `unsupported`)."""
+    from .budget import Timeout, run_with_budget
 
     try:
-        return run_with_budget(work, options.timeout)
+        return run_with_budget(work, options.timeout)  # type: ignore[no-any-return]
     except Timeout:
-        return Verdict.unsupported(Reason.TIMEOUT, f"no verdict within {options.timeout:g} s")
+        return fallback or Verdict.unsupported(Reason.TIMEOUT, f"no verdict within {options.timeout:g} s")
     except RecursionError:
-        return Verdict.unsupported(Reason.NOT_SUPPORTED, "expression too deeply nested")
+        return fallback or Verdict.unsupported(Reason.NOT_SUPPORTED, "expression too deeply nested")
     except Exception as exc:  # noqa: BLE001 - one claim must not sink the file (STYLE §5)
         if options.strict or os.environ.get("MATHLINT_STRICT") == "1":
             raise
-        return Verdict.unsupported(Reason.INTERNAL, f"{type(exc).__name__}: {exc}")
+        return fallback or Verdict.unsupported(Reason.INTERNAL, f"{type(exc).__name__}: {exc}")
 
 
 def _with_explanation(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:
@@ -341,11 +360,12 @@ def lint_notation(doc: Document, recognised: Recognised, facts: DocumentFacts,
 # --- 6. queries ---------------------------------------------------------------------------
 
 def answer_queries(doc: Document, recognised: Recognised, facts: DocumentFacts, options: CheckOptions) -> list[Finding]:
+    """``\\frac{\\partial f}{\\partial X} = ?``: a `derived` finding with the verified answer."""
     out: list[Finding] = []
     if not options.derive:
         return out
+    from ..parsers.expr import Query
     from .context_build import substitute
-    from .verify import derive_for
 
     for link in recognised.queries:
         lhs = link.lhs.expr
@@ -355,13 +375,34 @@ def answer_queries(doc: Document, recognised: Recognised, facts: DocumentFacts, 
         layout = facts.layout_at(link.offset, options.layout)
         wrt_key = getattr(lhs.wrt, "key", "")
         function = substitute(lhs.expr, dict(ctx.definitions), frozenset({wrt_key}))
-        derivation = derive_for(function, lhs.wrt, ctx, layout, options)
-        if derivation is None:
+        question = Claim(kind=ClaimKind.DERIVATIVE, lhs=lhs, rhs=Query(), span=link.rhs.span, lhs_span=link.lhs.span,
+                         rhs_span=link.rhs.span, latex=f"{link.lhs.latex} = ?", layout=layout,
+                         context=dataclasses.replace(ctx, definitions={}), function=function, variable=lhs.wrt)
+        answer = _answer(question, options)
+        if answer is None:
             continue
-        message = f"derived ({layout.value} layout): `{derivation.latex}`"
-        fix = Fix((Edit(link.rhs.span, derivation.latex),), description="fill in the derived answer")
-        out.append(Finding(DERIVED, link.rhs.span, {"message": message}, expected=derivation.latex, fix=fix))
+        message = f"derived ({layout.value} layout): `{answer}`"
+        fix = Fix((Edit(link.rhs.span, answer),), description="fill in the derived answer")
+        out.append(Finding(DERIVED, link.rhs.span, {"message": message}, expected=answer, fix=fix))
     return out
+
+
+def _answer(question: Claim, options: CheckOptions) -> str | None:
+    """The derived right-hand side of a ``= ?`` (through the claim cache: no sympy when known)."""
+    cache = options.claim_cache
+    if cache is not None:
+        cached = cache.get(question, options)
+        if cached is not None:
+            return cached.expected_latex
+    from .verify import derive_for
+
+    assert question.function is not None and question.variable is not None
+    derivation = derive_for(question.function, question.variable, question.context, question.layout, options)
+    verdict = (Verdict(Status.VERIFIED, expected=derivation.expr, expected_latex=derivation.latex)
+               if derivation is not None else Verdict.unsupported(Reason.DERIVATION, "no verified closed form"))
+    if cache is not None:
+        cache.put(question, options, verdict)
+    return verdict.expected_latex
 
 
 # --- 7. filter ----------------------------------------------------------------------------

@@ -208,6 +208,32 @@ class VerdictCache:
         self.store.write(key, data)
 
 
+class ClaimVerdictCache:
+    """`VerdictCache` in the shape the checker asks for (`checker.options.ClaimCache`): a claim
+    is keyed by its LaTeX, its mathematics and context (positions left out) and the options."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None) -> None:
+        self.cache = VerdictCache(directory)
+
+    def _key(self, claim: Any, options: CheckOptions) -> str:
+        plain = claim.plain or ()
+        facts = value_fingerprint(claim.kind, claim.lhs, claim.rhs, claim.function, claim.variable, claim.layout,
+                                  claim.context, sorted(claim.hints), *plain)
+        return VerdictCache.key(claim.latex, facts, options_fingerprint(options))
+
+    def get(self, claim: Any, options: CheckOptions) -> Any | None:
+        try:
+            return self.cache.get(self._key(claim, options))
+        except (TypeError, ValueError):
+            return None
+
+    def put(self, claim: Any, options: CheckOptions, verdict: Any) -> None:
+        try:
+            self.cache.put(self._key(claim, options), verdict)
+        except (TypeError, ValueError):
+            return
+
+
 class ReportCache:
     """Whole-file reports keyed by (path, file bytes, options, version, code fingerprint).
 

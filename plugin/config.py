@@ -82,12 +82,19 @@ class Config:
 
     def check_options(self) -> CheckOptions:
         """The part of the configuration the checker sees."""
+        path = self.cache_path()
+        claim_cache = None
+        if path is not None:
+            from .cache import ClaimVerdictCache
+
+            claim_cache = ClaimVerdictCache(path)
         return CheckOptions(
             layout=self.layout,
             timeout=self.timeout,
             select=self.select,
             ignore=self.ignore,
             explain=self.explain,
+            claim_cache=claim_cache,
         )
 
     def cache_path(self) -> Path | None:

@@ -10,6 +10,7 @@ from . import notation as N
 from .lexer import Tok
 
 UNPARSED = "\\unparsed"
+"""`Apply` placeholder name for a side or matrix entry that did not parse (its note says why)."""
 SPACE_RE = re.compile(r"\\[,;:! ]|\s+")
 _COMPACT_RE = re.compile(r"\s*([{}^_])\s*")
 BARS = frozenset({"|", "\\vert", "\\lvert", "\\rvert", "\\|", "\\Vert", "\\lVert", "\\rVert"})
@@ -17,11 +18,13 @@ ABS_OPEN = frozenset({"|", "\\vert", "\\lvert"})
 ABS_CLOSE = frozenset({"|", "\\vert", "\\rvert"})
 NORM_OPEN = frozenset({"\\|", "\\Vert", "\\lVert"})
 NORM_CLOSE = frozenset({"\\|", "\\Vert", "\\rVert"})
+# Tokens that cannot begin a factor: a product ends before them.
 STOP = frozenset(
     {"+", "-", ")", "]", "}", "&", ",", ";", ":", "\\\\", "^", "_", "'", "!", ".", "/", "=", "<", ">",
      "\\rangle", "\\rvert", "\\rVert", "\\}", "\\rbrace", "\\rbrack", "\\right", "\\pm", "\\mp"}
 ) | N.CLOSE_BRACKETS | frozenset(N.RELATIONS) | frozenset(N.ELEMENTWISE_OPERATORS) | frozenset(N.PRODUCT_OPERATORS)
 UPPER_GREEK = frozenset(g for g in N.GREEK if g[0].isupper())
+# Macros that can follow ``d`` as the thing differentiated (``d\\mathbf{X}``, ``d\\operatorname{tr}``).
 OPERAND_MACROS = (
     frozenset(N.BOLD_COMMANDS) | frozenset(N.LETTER_FONTS) | N.DECORATIONS | frozenset(N.WORD_MACROS)
     | frozenset({"\\left", "\\lvert", "\\lVert", "\\|", "\\langle", "\\sigma", "\\T"})

@@ -288,6 +288,10 @@ class ExprParser(CalculusMixin, OperatorMixin, MatrixMixin):
 
     def _apply_scripts(self, base: Expr, grouped: str | None, sub: tuple[int, int, bool] | None,
                        sup: tuple[int, int, bool, int] | None) -> Expr:
+        if sub is not None and sup is not None and sup[0] < sub[0]:
+            # X^\top_{ij}: written after the transpose, the subscript indexes it: (Xᵀ)_{ij}
+            base = self._superscript(base, *sup)
+            return self._subscript(base, None, sub[0], sub[1], sub[2])
         if sub is not None:
             base = self._subscript(base, grouped, sub[0], sub[1], sub[2])
         if sup is not None:

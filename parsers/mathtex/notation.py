@@ -36,7 +36,8 @@ UPRIGHT_COMMANDS = frozenset(
 """Font commands whose argument is math in another face (a name: ``\\mathrm{tr}``, ``\\mathsf{T}``)."""
 
 TEXT_COMMANDS = frozenset(
-    {"\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\texttt", "\\textup", "\\textnormal", "\\hbox"}
+    {"\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\texttt", "\\textup", "\\textnormal", "\\hbox",
+     "\\intertext", "\\shortintertext"}
 )
 """Commands whose argument is prose unless it is an operator word (``\\text{tr}``, ``\\text{T}``)."""
 
