@@ -198,7 +198,7 @@ def _leaf_shape(node: Expr, st: _State) -> tuple[int, int]:
     return shape
 
 
-@_eval.register
+@_eval.register(Symbol)
 def _(node: Symbol, st: _State) -> Array:
     try:
         return st.values[node.key]
@@ -206,28 +206,28 @@ def _(node: Symbol, st: _State) -> Array:
         raise EvaluationError(f"no value for {node.key}") from None
 
 
-@_eval.register
+@_eval.register(Number)
 def _(node: Number, st: _State) -> Array:
     return np.full((1, 1), float(node.value))
 
 
-@_eval.register
+@_eval.register(Identity)
 def _(node: Identity, st: _State) -> Array:
     r, c = _leaf_shape(node, st)
     return np.eye(r, c)
 
 
-@_eval.register
+@_eval.register(Ones)
 def _(node: Ones, st: _State) -> Array:
     return np.ones(_leaf_shape(node, st))
 
 
-@_eval.register
+@_eval.register(Zero)
 def _(node: Zero, st: _State) -> Array:
     return np.zeros(_leaf_shape(node, st))
 
 
-@_eval.register
+@_eval.register(Add)
 def _(node: Add, st: _State) -> Array:
     parts = [_ev(a, st) for a in node.args]
     shape = _tail(parts[0])
@@ -261,7 +261,7 @@ def multiply(a: Array, b: Array) -> Array:
     return a @ b
 
 
-@_eval.register
+@_eval.register(Mul)
 def _(node: Mul, st: _State) -> Array:
     out = _ev(node.args[0], st)
     for a in node.args[1:]:
@@ -269,7 +269,7 @@ def _(node: Mul, st: _State) -> Array:
     return out
 
 
-@_eval.register
+@_eval.register(Div)
 def _(node: Div, st: _State) -> Array:
     num, den = _ev(node.num, st), _ev(node.den, st)
     if not (_is_scalar(den) or _is_scalar(num) or _tail(num) == _tail(den)):
@@ -284,7 +284,7 @@ def _require_nonzero(a: Array) -> None:
         raise DomainError("division by (nearly) zero")
 
 
-@_eval.register
+@_eval.register(Power)
 def _(node: Power, st: _State) -> Array:
     base, exponent = _ev(node.base, st), _ev(node.exponent, st)
     if not _is_scalar(exponent):
@@ -347,7 +347,7 @@ def _require_positive(a: Array, what: str) -> None:
         raise DomainError(f"{what} of a non-positive value")
 
 
-@_eval.register
+@_eval.register(Transpose)
 def _(node: Transpose, st: _State) -> Array:
     return _ev(node.arg, st).swapaxes(-1, -2)
 
@@ -369,12 +369,12 @@ def _inverse(a: Array, st: _State) -> Array:
     return inv
 
 
-@_eval.register
+@_eval.register(Inverse)
 def _(node: Inverse, st: _State) -> Array:
     return _inverse(_ev(node.arg, st), st)
 
 
-@_eval.register
+@_eval.register(Trace)
 def _(node: Trace, st: _State) -> Array:
     a = _ev(node.arg, st)
     _require_square(a, "the trace")
@@ -388,7 +388,7 @@ def _det(a: Array) -> Array:
     return np.linalg.det(a)[..., None, None]
 
 
-@_eval.register
+@_eval.register(Det)
 def _(node: Det, st: _State) -> Array:
     return _det(_ev(node.arg, st))
 
@@ -400,7 +400,7 @@ def abs_cs(z: Array) -> Array:
     return np.where(z.real < 0, -z, z)
 
 
-@_eval.register
+@_eval.register(Abs)
 def _(node: Abs, st: _State) -> Array:
     a = _ev(node.arg, st)
     if _is_scalar(a) or a.shape[-1] == 1:
@@ -439,7 +439,7 @@ ELEMENTWISE: dict[str, Callable[[Array], Array]] = {
 """Entrywise functions, all safe for complex steps."""
 
 
-@_eval.register
+@_eval.register(Func)
 def _(node: Func, st: _State) -> Array:
     a = _ev(node.arg, st)
     if node.name == "vec":
@@ -463,7 +463,7 @@ def _(node: Func, st: _State) -> Array:
         raise DomainError(str(exc)) from exc
 
 
-@_eval.register
+@_eval.register(Hadamard)
 def _(node: Hadamard, st: _State) -> Array:
     return _entrywise_product([_ev(a, st) for a in node.args])
 
@@ -484,7 +484,7 @@ def kron(a: Array, b: Array) -> Array:
     return out.reshape(out.shape[:-4] + (r1 * r2, c1 * c2))
 
 
-@_eval.register
+@_eval.register(Kron)
 def _(node: Kron, st: _State) -> Array:
     parts = [_ev(a, st) for a in node.args]
     if st.readings.otimes == "hadamard":
@@ -495,7 +495,7 @@ def _(node: Kron, st: _State) -> Array:
     return out
 
 
-@_eval.register
+@_eval.register(Diag)
 def _(node: Diag, st: _State) -> Array:
     a = _ev(node.arg, st)
     r, c = _tail(a)
@@ -512,7 +512,7 @@ def _sum_squares(a: Array) -> Array:
     return (a * a).sum(axis=(-2, -1))[..., None, None]
 
 
-@_eval.register
+@_eval.register(Norm)
 def _(node: Norm, st: _State) -> Array:
     a = _ev(node.arg, st)
     sub = (node.sub or "").strip().strip("{}").replace("\\infty", "inf").replace("∞", "inf")
@@ -569,7 +569,7 @@ def _singular_jet(a: Array, largest: bool) -> Array:
 
 # --- calculus -------------------------------------------------------------------------------
 
-@_eval.register
+@_eval.register(Derivative)
 def _(node: Derivative, st: _State) -> Array:
     if node.expr is None:
         raise EvaluationError("a bare derivative operator")
@@ -619,7 +619,7 @@ def jacobian(expr: Expr, key: str, st: _State) -> Array:
     raise EvaluationError(f"derivative of a {fr}×{fc} expression by a {r}×{c} variable")
 
 
-@_eval.register
+@_eval.register(Differential)
 def _(node: Differential, st: _State) -> Array:
     if st.stepping:
         raise EvaluationError("a differential inside a derivative")
@@ -636,7 +636,7 @@ def _(node: Differential, st: _State) -> Array:
 
 # --- index notation (integer indices only; symbolic indices belong to index_notation.py) ------
 
-@_eval.register
+@_eval.register(Entry)
 def _(node: Entry, st: _State) -> Array:
     base = _ev(node.base, st)
     idx = []
@@ -652,7 +652,7 @@ def _(node: Entry, st: _State) -> Array:
     return base[..., idx[0]:idx[0] + 1, idx[1]:idx[1] + 1]
 
 
-@_eval.register
+@_eval.register(MatrixLiteral)
 def _(node: MatrixLiteral, st: _State) -> Array:
     rows = []
     for row in node.rows:

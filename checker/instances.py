@@ -1,12 +1,24 @@
 """Instances for the oracle: definitions resolved, shapes made concrete, values drawn in the domain.
 
-Sizes: every free size name gets a different size, and instance ``k`` shifts all of them
-(``m, n = 3, 4`` then ``4, 5``...), so instances are independent and non-square wherever the
-shapes allow. Values: Gaussian entries by default; positive entries for symbols under ``log``,
+Sizes: every size name tied to a symbol gets a different size ≥ 3, increasing in instance 0
+(``m, n = 3, 4``) and decreasing in instance 1 (``m, n = 6, 5``), so instances are independent,
+non-square wherever the shapes allow, and meet both ``m < n`` and ``m > n``. A size name used
+as a scalar (the ``n`` of ``c^n``) takes its size; a lone exponent symbol (``A^k``) is a small
+integer. Values: Gaussian entries by default; positive entries for symbols under ``log``,
 ``sqrt`` or a denominator; a shifted diagonal (well-conditioned, det > 0) for square symbols
 under an inverse or determinant; the document's assumptions (symmetric, spd, diagonal,
 orthogonal, invertible, positive) always. A sample that still falls outside the domain is
-redrawn at a safer tier (all entries positive, then also shifted).
+redrawn at a safer tier (all entries positive, then also shifted). Draws are deterministic for
+a seed.
+
+Example::
+
+    >>> from mathlint.checker.claims import Context
+    >>> from mathlint.parsers.expr import Mul, Symbol
+    >>> A, X = Symbol("A", "matrix"), Symbol("X", "matrix")
+    >>> ctx = Context(shapes={"X": ("m", "n")})
+    >>> [inst.shapes["X"] for inst in sample_instances([Mul((X, A))], ctx, seed=1)]
+    [(3, 4), (8, 7)]
 """
 
 from __future__ import annotations

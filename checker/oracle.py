@@ -13,6 +13,16 @@ evaluation met (so rounding after cancellation is not a difference): ≤ 1e-7 ag
 disagrees, anything between is inconclusive. A claim is wrong only if it disagrees at two or more
 instances (more instances are drawn when the first ones are mixed); otherwise it is
 `Unsupported` (reason: domain), never wrong.
+
+Example (Matrix Cookbook 101: ∂ tr(AXB)/∂X = AᵀBᵀ)::
+
+    >>> from mathlint.parsers.expr import Mul, Symbol, Trace, Transpose as T
+    >>> A, X, B = (Symbol(c, "matrix") for c in "AXB")
+    >>> check_gradient(Trace(Mul((A, X, B))), X, Mul((T(A), T(B))), Context(), Layout.DENOMINATOR, 1).ok
+    True
+    >>> wrong = check_gradient(Trace(Mul((A, X, B))), X, Mul((B, A)), Context(), Layout.DENOMINATOR, 1)
+    >>> wrong.ok, wrong.transpose_ok
+    (False, True)
 """
 
 from __future__ import annotations
@@ -22,7 +32,9 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from ..parsers.expr import Derivative, Differential, Expr, Func, Kron, Norm, Number, Symbol, Transpose, Zero, walk
+from ..parsers.expr import (
+    Add, Derivative, Differential, Expr, Func, Kron, Mul, Norm, Number, Symbol, Transpose, Zero, walk,
+)
 from .claims import Context
 from .evaluate import (
     H, MATRIX_FUNCTIONS, DomainError, EvalStats, EvaluationError, ReadingError, Readings, evaluate, np, quiet,
@@ -485,6 +497,8 @@ def check_equality(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, layout:
     ``S`` written as a bare ``dS`` somewhere in the claim, else ``variables``, else every symbol).
     A literal ``0`` side matches a zero matrix of any shape.
     """
+    if any(isinstance(n, Differential) for e in (lhs, rhs) for n in walk(e)) and "d" not in ctx.definitions:
+        lhs, rhs = _d_operator(lhs), _d_operator(rhs)
     # Variables stay themselves: the wrt of a derivative, and S of a bare dS (z in "dz").
     keep = [n.wrt.key for e in (lhs, rhs) for n in walk(e)
             if isinstance(n, Derivative) and isinstance(n.wrt, Symbol)]
@@ -565,6 +579,19 @@ def check_differential(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, cou
                             or not _bare_differentials([lhs, rhs])):
             return EqualityCheck(True, "declares a constant", "d of a constant is 0")
     return check_equality(lhs, rhs, ctx, seed, count=count, variables=variables, symmetrize=symmetrize)
+
+
+def _d_operator(e: Expr) -> Expr:
+    """``d\\, e^{X}`` read as the symbol d times e^X: in a claim written with differentials, a
+    product that starts with a plain ``d`` is the differential of the rest."""
+    if isinstance(e, Mul) and len(e.args) >= 2:
+        first = e.args[0]
+        if isinstance(first, Symbol) and first.name == "d" and first.subscript is None and not first.bold:
+            rest = e.args[1] if len(e.args) == 2 else Mul(e.args[1:], loc=e.loc)
+            return Differential(rest, loc=e.loc)
+    if isinstance(e, Add):
+        return dataclasses.replace(e, args=tuple(_d_operator(a) for a in e.args))
+    return e
 
 
 def _bare_differentials(exprs: Sequence[Expr]) -> dict[str, None]:

@@ -405,7 +405,7 @@ def _finish(st: _State) -> tuple[ShapeEnv, int]:
         return names[r]
 
     symbols = {k: (resolve(s[0]), resolve(s[1])) for k, s in st.symbols.items()}
-    sources = {k: (resolve(st.nodes[k][0]), resolve(st.nodes[k][1])) for k in st.sources}
+    sources: dict[int, Shape] = {k: (resolve(st.nodes[k][0]), resolve(st.nodes[k][1])) for k in st.sources}
     products = []
     for d, a, b in st.products:
         rd, ra, rb = resolve(d), resolve(a), resolve(b)
@@ -416,13 +416,13 @@ def _finish(st: _State) -> tuple[ShapeEnv, int]:
     collapsed = tuple(key for key, kind in st.kinds.items()  # arrays that unification shrank to size 1
                       if (kind == "matrix" and 1 in symbols[key]) or (kind == "vector" and symbols[key][0] == 1))
     for node_id, (label, kind) in st.leaf_kinds.items():  # I, 1, J of size 1 (``I = 1``, ``J = 3``)
-        shape = sources[node_id]
-        if ((kind == "matrix" and 1 in shape) or (kind == "vector" and shape[0] == 1)) and label not in collapsed:
+        leaf = sources[node_id]
+        if ((kind == "matrix" and 1 in leaf) or (kind == "vector" and leaf[0] == 1)) and label not in collapsed:
             collapsed += (label,)
     oddness = len(collapsed)
     seen: dict[str, None] = {}
-    for shape in list(symbols.values()) + list(sources.values()) + products:
-        for dim in shape:
+    for dims_of in list(symbols.values()) + list(sources.values()) + products:
+        for dim in dims_of:
             if isinstance(dim, str):
                 seen.setdefault(dim, None)
     nodes = _NodeShapes(st.nodes, resolve, sources)
@@ -491,7 +491,7 @@ def _infer(node: Expr, st: _State) -> _S:
 _RULES: dict[type, Callable[[Expr, _State], _S]] = {}
 
 
-@_infer.register
+@_infer.register(Symbol)
 def _(node: Symbol, st: _State) -> _S:
     key = node.key
     known = st.symbols.get(key)
@@ -516,19 +516,19 @@ def _(node: Symbol, st: _State) -> _S:
     return s
 
 
-@_infer.register
+@_infer.register(Number)
 def _(node: Number, st: _State) -> _S:
     return st.scalar
 
 
-@_infer.register
+@_infer.register(Identity)
 def _(node: Identity, st: _State) -> _S:
     d = st.fresh()
     st.leaf_kinds[id(node)] = ("I", "matrix")
     return (d, d)
 
 
-@_infer.register
+@_infer.register(Ones)
 def _(node: Ones, st: _State) -> _S:
     st.leaf_kinds[id(node)] = ("1", "vector") if node.kind == "vector" else ("J", "matrix")
     return (st.fresh(), st.one if node.kind == "vector" else st.fresh())
@@ -544,7 +544,7 @@ def _(node: Expr, st: _State) -> _S:
     return (st.fresh(), st.fresh())
 
 
-@_infer.register
+@_infer.register(Add)
 def _(node: Add, st: _State) -> _S:
     shapes = [(a, _shape(a, st)) for a in node.args]
     first, s = shapes[0]
@@ -554,7 +554,7 @@ def _(node: Add, st: _State) -> _S:
     return s
 
 
-@_infer.register
+@_infer.register(Mul)
 def _(node: Mul, st: _State) -> _S:
     cur: _S | None = None
     left: list[Expr] = []
@@ -574,7 +574,7 @@ def _(node: Mul, st: _State) -> _S:
     return st.scalar if cur is None else cur
 
 
-@_infer.register
+@_infer.register(Div)
 def _(node: Div, st: _State) -> _S:
     n, d = _shape(node.num, st), _shape(node.den, st)
     if st.is_scalar(d):
@@ -586,7 +586,7 @@ def _(node: Div, st: _State) -> _S:
     return n
 
 
-@_infer.register
+@_infer.register(Power)
 def _(node: Power, st: _State) -> _S:
     b = _shape(node.base, st)
     e = _shape(node.exponent, st)
@@ -596,13 +596,13 @@ def _(node: Power, st: _State) -> _S:
     return b
 
 
-@_infer.register
+@_infer.register(Transpose)
 def _(node: Transpose, st: _State) -> _S:
     s = _shape(node.arg, st)
     return (s[1], s[0])
 
 
-@_infer.register
+@_infer.register(Inverse)
 def _(node: Inverse, st: _State) -> _S:
     s = _shape(node.arg, st)
     if not st.is_scalar(s):
@@ -610,19 +610,19 @@ def _(node: Inverse, st: _State) -> _S:
     return s
 
 
-@_infer.register
+@_infer.register(Trace)
 def _(node: Trace, st: _State) -> _S:
     st.square(_shape(node.arg, st), "trace", node.arg)
     return st.scalar
 
 
-@_infer.register
+@_infer.register(Det)
 def _(node: Det, st: _State) -> _S:
     st.square(_shape(node.arg, st), "determinant", node.arg)
     return st.scalar
 
 
-@_infer.register
+@_infer.register(Abs)
 def _(node: Abs, st: _State) -> _S:
     s = _shape(node.arg, st)
     if st.is_scalar(s) or st.dims.value(s[1]) == 1:
@@ -631,7 +631,7 @@ def _(node: Abs, st: _State) -> _S:
     return st.scalar
 
 
-@_infer.register
+@_infer.register(Func)
 def _(node: Func, st: _State) -> _S:
     s = _shape(node.arg, st)
     if node.name == "vec":
@@ -643,7 +643,7 @@ def _(node: Func, st: _State) -> _S:
     return s
 
 
-@_infer.register
+@_infer.register(Hadamard)
 def _(node: Hadamard, st: _State) -> _S:
     return _elementwise(node, node.args, st, "take the Hadamard product of")
 
@@ -657,7 +657,7 @@ def _elementwise(node: Expr, args: Sequence[Expr], st: _State, verb: str) -> _S:
     return s
 
 
-@_infer.register
+@_infer.register(Kron)
 def _(node: Kron, st: _State) -> _S:
     if st.otimes == "hadamard":
         return _elementwise(node, node.args, st, "take the elementwise ⊗ of")
@@ -671,7 +671,7 @@ def _(node: Kron, st: _State) -> _S:
     return cur
 
 
-@_infer.register
+@_infer.register(Diag)
 def _(node: Diag, st: _State) -> _S:
     s = _shape(node.arg, st)
     if st.is_scalar(s):
@@ -684,13 +684,13 @@ def _(node: Diag, st: _State) -> _S:
     return (s[0], st.one)
 
 
-@_infer.register
+@_infer.register(Norm)
 def _(node: Norm, st: _State) -> _S:
     _shape(node.arg, st)
     return st.scalar
 
 
-@_infer.register
+@_infer.register(Derivative)
 def _(node: Derivative, st: _State) -> _S:
     w = _shape(node.wrt, st)
     if node.expr is None:
@@ -705,23 +705,23 @@ def _(node: Derivative, st: _State) -> _S:
     return (w[1], w[0]) if st.layout is Layout.NUMERATOR else w
 
 
-@_infer.register
+@_infer.register(Differential)
 def _(node: Differential, st: _State) -> _S:
     return _shape(node.arg, st)
 
 
-@_infer.register
+@_infer.register(Entry)
 def _(node: Entry, st: _State) -> _S:
     _shape(node.base, st)
     return st.scalar
 
 
-@_infer.register
+@_infer.register(Sum)
 def _(node: Sum, st: _State) -> _S:
     return _shape(node.body, st)
 
 
-@_infer.register
+@_infer.register(MatrixLiteral)
 def _(node: MatrixLiteral, st: _State) -> _S:
     rows = node.rows
     if any(isinstance(x, Dots) for row in rows for x in row):
@@ -737,7 +737,7 @@ def _(node: MatrixLiteral, st: _State) -> _S:
     return (st.dims.new(num=len(rows)), st.dims.new(num=max((len(r) for r in rows), default=0)))
 
 
-@_infer.register
+@_infer.register(Dots)
 def _(node: Dots, st: _State) -> _S:
     raise NotImplementedError("dots have no shape")
 

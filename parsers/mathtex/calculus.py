@@ -14,7 +14,7 @@ class CalculusMixin(Cursor):
     """Grammar rules for calculus and index sums (mixed into `grammar.ExprParser`)."""
 
     def _differential_follows(self, t: Tok, nxt: Tok, after_macro: bool = False) -> bool:
-        """The rule for ``d`` (module docstring); after ``\\delta`` the space TeX needs is no gap."""
+        """The rule for ``d`` (`grammar` module docstring); after ``\\delta`` the space TeX needs is no gap."""
         if self.i > 0 and not t.gap:
             prev = self.toks[self.i - 1].text
             if len(prev) == 1 and prev.isalpha():
@@ -157,7 +157,7 @@ class CalculusMixin(Cursor):
         if nxt is not None and nxt.text == "^":
             raise self.fail("\\nabla^2 (Hessian/Laplacian) is not supported", nxt)
         if wrt is not None:
-            return self._operator_derivative(t, wrt, "nabla", consumed=True)
+            return self._operator_derivative(t, wrt, "nabla")
         if nxt is None or not self.starts_factor(nxt):
             return Symbol("\\nabla", loc=(t.start, t.end))
         operand = self.parse_product()
@@ -166,7 +166,8 @@ class CalculusMixin(Cursor):
             return Derivative(operand, operand.args[0], "nabla", loc=loc, note="implicit")
         return Apply(Symbol("\\nabla", loc=(t.start, t.end)), (operand,), loc=loc)
 
-    def _operator_derivative(self, t: Tok, wrt: Expr, kind: str, consumed: bool = False) -> Expr:
+    def _operator_derivative(self, t: Tok, wrt: Expr, kind: str) -> Expr:
+        """``\\nabla_X f``, ``\\partial_X f``: the operator applies to the rest of the product."""
         nxt = self.peek()
         expr: Expr | None = None
         end = self.toks[self.i - 1].end

@@ -214,6 +214,8 @@ def _close_brace(toks: list[Tok], i: int) -> int:
 # --- cleaning ---------------------------------------------------------------------------
 
 _WORD_TEXT = "\\@word"
+_WORD_COMMANDS = N.UPRIGHT_COMMANDS | N.TEXT_COMMANDS | {"\\mathop"}
+_RUN_STARTS = frozenset(w[0] for w in N.RUN_WORDS)
 _PROSE_TEXT = "\\@text"
 
 
@@ -254,7 +256,7 @@ def _clean(toks: list[Tok], latex: str) -> list[Tok]:
                 i = _switch_font(toks, i, out, gap or t.space)
                 gap = False
                 continue
-            got = _read_word(toks, i, latex)
+            got = _read_word(toks, i, latex) if x in _WORD_COMMANDS else None
             if got is not None:
                 i, w = got
                 w.gap = gap or t.space
@@ -293,7 +295,7 @@ def _clean(toks: list[Tok], latex: str) -> list[Tok]:
         elif x == "." and i + 2 < n and toks[i + 1].text == "." and toks[i + 2].text == ".":
             t.text, t.end = "\\ldots", toks[i + 2].end
             i += 2
-        elif len(x) == 1 and x.isalpha() and (gap or t.space or not out or not _glued_letter(out[-1])):
+        elif x in _RUN_STARTS and (gap or t.space or not out or not _glued_letter(out[-1])):
             run = _letter_run_word(toks, i)
             if run is not None:
                 j, word = run
@@ -485,10 +487,7 @@ def _prose(toks: list[Tok], i: int, j: int, latex: str) -> tuple[int, Tok]:
 
 def _letter_run_word(toks: list[Tok], i: int) -> tuple[int, str] | None:
     """A known operator word at the start of a run of plain letters: ``tr``, ``diag``, ``logdet``."""
-    first = toks[i].text
-    if first not in "tTdlesciIvrmaD":
-        return None
-    letters = [first]
+    letters = [toks[i].text]
     j = i + 1
     n = len(toks)
     while j < n and len(letters) < 8:

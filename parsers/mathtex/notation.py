@@ -229,7 +229,7 @@ UNICODE_SCRIPTS: dict[str, tuple[str, ...]] = {
 GREEK = frozenset(
     """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
     pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda
-    Xi Pi Sigma Upsilon Phi Psi Omega upmu ell imath jmath hbar aleph nabla""".split()
+    Xi Pi Sigma Upsilon Phi Psi Omega upmu ell imath jmath hbar aleph""".split()
 )
 
 UNICODE_GREEK: dict[str, str] = dict(

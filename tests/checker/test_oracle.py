@@ -585,3 +585,21 @@ def test_results_that_cancel_to_rounding_noise_agree() -> None:
     assert check_gradient(f, X, Derivative(f, X), Context(), DEN, SEED).ok
     assert check_equality(Div(X, X), J, Context(), SEED).ok
     assert check_differential(d(Div(X, X)), mul(n(0), d(X)), Context(), SEED).ok
+
+
+def test_doctests() -> None:
+    import doctest
+
+    import mathlint.checker.budget as budget
+    import mathlint.checker.instances as instances
+    import mathlint.checker.oracle as oracle
+
+    for mod in (budget, instances, oracle):
+        assert doctest.testmod(mod).failed == 0, mod.__name__
+
+
+def test_a_plain_d_before_a_product_is_the_differential_operator() -> None:
+    # d\space e^{Xb} = e^{Xb} ⊙ (dX b), as a PDF-converted note writes it (the parser sees d · e^{Xb}).
+    Xs, bv = Symbol("X"), vec("b")
+    e_xb = Func("exp", mul(Xs, bv))
+    assert check_differential(mul(Symbol("d"), e_xb), had(e_xb, mul(d(Xs), bv)), Context(), SEED).ok
