@@ -109,6 +109,8 @@ def judge_claims(doc: Document, recognised: Recognised, facts: DocumentFacts, ta
             verdict = Verdict.unsupported(Reason.PARSE, "part of this math could not be read")
         else:
             verdict = judge_one(claim, options)
+        if verdict.reason is Reason.SHAPE and _all_shapes_declared(claim):
+            verdict = Verdict(Status.WRONG, detail=verdict.detail, shape_mismatch=True)
         verdict = _respect_refutation(doc, claim, verdict, facts)
         index = len(results)
         results.append(ClaimResult(claim, verdict))
@@ -172,8 +174,7 @@ REFUTATION_REACH = 400
 def _respect_refutation(doc: Document, claim: Claim, verdict: Verdict, facts: DocumentFacts) -> Verdict:
     """A wrong claim that the text itself refutes right after ("but this guess is wrong")
     is a deliberate wrong guess: context, never a finding."""
-    refutable = verdict.status is Status.WRONG or (verdict.status is Status.UNSUPPORTED and verdict.reason is Reason.SHAPE)
-    if not refutable or claim.math is None:
+    if verdict.status is not Status.WRONG or claim.math is None:
         return verdict
     end = claim.math.span.end
     next_display = min((m.span.start for m in doc.math if m.display and m.span.start >= end), default=len(doc.text))
@@ -198,13 +199,11 @@ def claim_findings(doc: Document, index: int, claim: Claim, verdict: Verdict) ->
 
 
 def _verdict_findings(doc: Document, index: int, claim: Claim, verdict: Verdict) -> list[Finding]:
-    if verdict.status is Status.UNSUPPORTED:
-        if verdict.reason is Reason.SHAPE and _all_shapes_declared(claim):
-            return [Finding(SHAPE_MISMATCH, claim.rhs_span, {"message": verdict.detail or "shapes do not conform"},
-                            claim_index=index)]
-        return []
     if verdict.status is not Status.WRONG:
         return []
+    if verdict.shape_mismatch:
+        return [Finding(SHAPE_MISMATCH, claim.rhs_span, {"message": verdict.detail or "shapes do not conform"},
+                        claim_index=index)]
     rule, message = _wrong_message(claim, verdict)
     fix = None
     if verdict.expected_latex:
@@ -243,7 +242,23 @@ def _all_shapes_declared(claim: Claim) -> bool:
         return False
     symbols = free_symbols(claim.lhs) | free_symbols(claim.rhs)
     ctx = claim.context
-    return bool(symbols) and all(s in ctx.recent_shapes and not ctx.assumptions.get(s) for s in symbols)
+    if not symbols or any(ctx.assumptions.get(s) for s in symbols):
+        return False
+    if all(s in ctx.recent_shapes for s in symbols):
+        return True
+    # ∂f/∂X with X declared and every other symbol a matrix by typography (bold or capital):
+    # conformability then fixes their shapes, and a contradiction is the claim's, not a guess
+    wrt = getattr(claim.variable, "key", None)
+    if claim.kind is not ClaimKind.DERIVATIVE or wrt not in ctx.recent_shapes:
+        return False
+    kinds = _symbol_kinds(claim)
+    return all(s in ctx.recent_shapes or kinds.get(s) == "matrix" for s in symbols)
+
+
+def _symbol_kinds(claim: Claim) -> dict[str, str]:
+    from ..parsers.expr import Symbol, walk
+
+    return {n.key: n.kind for side in (claim.lhs, claim.rhs) for n in walk(side) if isinstance(n, Symbol)}
 
 
 def _wrong_message(claim: Claim, verdict: Verdict) -> tuple[Rule, str]:

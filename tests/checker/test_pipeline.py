@@ -148,3 +148,16 @@ def test_symmetric_assumption_from_prose() -> None:
     text = ("If $\\mathbf{A}$ is symmetric,\n\n"
             "$$\\frac{\\partial \\mathbf{x}^T\\mathbf{A}\\mathbf{x}}{\\partial \\mathbf{x}} = 2\\mathbf{A}\\mathbf{x}$$\n")
     assert statuses(text) == [("derivative", "verified")]
+
+
+def test_shape_contradiction_with_declared_variable_is_a_finding() -> None:
+    text = ("Let $\\mathbf{X} \\in \\mathbb{R}^{m\\times n}$.\n\n"
+            "$$\\frac{\\partial \\operatorname{tr}(\\mathbf{A}\\mathbf{X}\\mathbf{B})}{\\partial \\mathbf{X}} = \\mathbf{A}\\mathbf{B}$$\n")
+    report = check_text(text, "n.md", STRICT)
+    assert [f.code for f in report.findings] == ["shape-mismatch"]
+    assert report.claims[0].verdict.status is Status.WRONG
+
+
+def test_inferred_shapes_alone_never_give_a_shape_finding() -> None:
+    text = "$$\\frac{\\partial \\operatorname{tr}(AXB)}{\\partial X} = x^T A$$\n"
+    assert [f.code for f in check_text(text, "n.md", STRICT).findings if f.code == "shape-mismatch"] == []
