@@ -54,6 +54,7 @@ class DocumentFacts:
     layouts: list[LayoutMark] = field(default_factory=list)
     elementwise: bool | None = None
     otimes: str | None = None
+    norm2: str | None = None
     style: NotationStyle = field(default_factory=NotationStyle)
     stationary_offsets: list[int] = field(default_factory=list)
     refute_offsets: list[int] = field(default_factory=list)
@@ -124,6 +125,7 @@ class DocumentFacts:
             assumptions=self.assumptions_at(offset),
             elementwise_functions=self.elementwise,
             otimes=self.otimes,
+            norm2=self.norm2,
             style=self.style,
         )
 
@@ -278,6 +280,8 @@ def _collect_prose_fact(facts: DocumentFacts, fact: object) -> None:
         facts.elementwise = str(value).lower() == "true"
     elif kind == "otimes" and value in ("kron", "hadamard"):
         facts.otimes = str(value)
+    elif kind == "norm2" and value in ("frobenius", "spectral"):
+        facts.norm2 = str(value)
     elif kind == "stationary":
         facts.stationary_offsets.append(offset)
     elif kind == "refute":

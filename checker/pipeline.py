@@ -205,6 +205,8 @@ def _verdict_findings(doc: Document, index: int, claim: Claim, verdict: Verdict)
         return [Finding(SHAPE_MISMATCH, claim.rhs_span, {"message": verdict.detail or "shapes do not conform"},
                         claim_index=index)]
     rule, message = _wrong_message(claim, verdict)
+    if verdict.holds_if:
+        message += f" (it would hold for {verdict.holds_if}: if that is meant, say so in the text)"
     fix = None
     if verdict.expected_latex:
         fix = Fix((Edit(claim.rhs_span, verdict.expected_latex),),

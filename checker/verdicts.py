@@ -53,6 +53,8 @@ class Verdict:
     expected_latex: str | None = None
     layout_mismatch: bool = False
     """Wrong as stated, but its transpose is right: a layout finding, not a plain error."""
+    holds_if: str | None = None
+    """For a wrong claim: an unstated assumption under which it would hold ("A symmetric")."""
     shape_mismatch: bool = False
     """Wrong because its shapes cannot conform given the declared shapes (`detail` says how)."""
     reading: str | None = None

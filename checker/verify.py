@@ -189,7 +189,7 @@ def _is_matrix_name(key: str) -> bool:
 def _equality_verdict(check) -> Verdict:  # type: ignore[no-untyped-def]
     if check.ok:
         return Verdict(Status.VERIFIED, reading=getattr(check, "reading", None), detail=getattr(check, "detail", ""))
-    return Verdict(Status.WRONG, detail=getattr(check, "detail", ""))
+    return Verdict(Status.WRONG, detail=getattr(check, "detail", ""), holds_if=getattr(check, "holds_if", None))
 
 
 def _verify_derivative(claim: Claim, ctx: Context, options: CheckOptions, oracle) -> Verdict:  # type: ignore[no-untyped-def]
@@ -203,7 +203,8 @@ def _verify_derivative(claim: Claim, ctx: Context, options: CheckOptions, oracle
     check = oracle.check_gradient(claim.function, claim.variable, claim.rhs, ctx, claim.layout, options.seed)
     if check.ok:
         return Verdict(Status.VERIFIED, reading=check.reading, detail=check.detail)
-    return Verdict(Status.WRONG, layout_mismatch=bool(check.transpose_ok), detail=check.detail)
+    return Verdict(Status.WRONG, layout_mismatch=bool(check.transpose_ok), detail=check.detail,
+                   holds_if=getattr(check, "holds_if", None))
 
 
 def with_expected(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:
