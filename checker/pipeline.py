@@ -205,7 +205,8 @@ def _verdict_findings(doc: Document, index: int, claim: Claim, verdict: Verdict)
         return [Finding(SHAPE_MISMATCH, claim.rhs_span, {"message": verdict.detail or "shapes do not conform"},
                         claim_index=index)]
     rule, message = _wrong_message(claim, verdict)
-    if verdict.holds_if:
+    if verdict.holds_if and rule is not LAYOUT_MISMATCH and "," not in verdict.holds_if:
+        # only a single-matrix hint helps ("A symmetric"); "A, B, C, D symmetric" is noise
         message += f" (it would hold for {verdict.holds_if}: if that is meant, say so in the text)"
     fix = None
     if verdict.expected_latex:
