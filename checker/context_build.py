@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from ..parsers.document import Directive, Document
 from ..parsers.expr import (
-    Apply, Expr, Identity, MatrixLiteral, Mul, NotationStyle, Number, Ones, Power, Query,
+    Apply, map_children, Expr, Identity, MatrixLiteral, Mul, NotationStyle, Number, Ones, Power, Query,
     Statement, Symbol, Transpose, Zero, walk,
 )
 from .claims import Context, Shape
@@ -348,8 +348,8 @@ def _substitute(expr: Expr, definitions: dict[str, Expr], keep: frozenset[str], 
         body = definitions[expr.func.key]
         if _applies_to_own_arguments(expr, body):
             return substitute(body, definitions, keep | {expr.func.key}, depth + 1)
-        return rebuild(expr, lambda child: _substitute(child, definitions, keep, depth))
-    return rebuild(expr, lambda child: _substitute(child, definitions, keep, depth))
+        return map_children(expr, lambda child: _substitute(child, definitions, keep, depth))
+    return map_children(expr, lambda child: _substitute(child, definitions, keep, depth))
 
 
 def _applies_to_own_arguments(call: Apply, body: Expr) -> bool:
@@ -361,33 +361,7 @@ def _applies_to_own_arguments(call: Apply, body: Expr) -> bool:
     return all(a.key in used for a in call.args if isinstance(a, Symbol))
 
 
-def rebuild(expr: Expr, fn) -> Expr:  # type: ignore[no-untyped-def]
-    """A copy of ``expr`` with ``fn`` applied to each direct child (loc and note kept)."""
-    import dataclasses
-
-    changes = {}
-    for f in dataclasses.fields(expr):
-        if f.name in ("loc", "note"):
-            continue
-        value = getattr(expr, f.name)
-        if isinstance(value, Expr):
-            changes[f.name] = fn(value)
-        elif isinstance(value, tuple) and value and any(isinstance(v, (Expr, tuple)) for v in value):
-            new_items = []
-            for item in value:
-                if isinstance(item, Expr):
-                    new_items.append(fn(item))
-                elif isinstance(item, tuple):
-                    new_items.append(tuple(fn(x) if isinstance(x, Expr) else x for x in item))
-                else:
-                    new_items.append(item)
-            changes[f.name] = tuple(new_items)
-    if not changes:
-        return expr
-    return dataclasses.replace(expr, **changes)
-
-
 __all__ = [
-    "Definition", "DocumentFacts", "LayoutMark", "build_facts", "rebuild", "shape_from_set",
+    "Definition", "DocumentFacts", "LayoutMark", "build_facts", "shape_from_set",
     "substitute", "symbol_key",
 ]

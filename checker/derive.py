@@ -169,25 +169,14 @@ def derive_closed_form(expr: Expr, ctx: "Context", layout: Layout,
 
 
 def _replace_derivatives(expr: Expr, ctx: "Context", layout: Layout, seed: int) -> Expr:
-    import dataclasses
-
-    from ..parsers.expr import Derivative
+    from ..parsers.expr import Derivative, map_children
     from .oracle import Unsupported
 
     if isinstance(expr, Derivative):
         if expr.expr is None:
             raise Unsupported(Reason.NOT_SUPPORTED, "a derivative operator without a function")
         return derive_gradient(expr.expr, expr.wrt, ctx, layout, seed=seed).expr
-    changes: dict[str, object] = {}
-    for f in dataclasses.fields(expr):
-        if f.name in ("loc", "note"):
-            continue
-        value = getattr(expr, f.name)
-        if isinstance(value, Expr):
-            changes[f.name] = _replace_derivatives(value, ctx, layout, seed)
-        elif isinstance(value, tuple) and value and all(isinstance(v, Expr) for v in value):
-            changes[f.name] = tuple(_replace_derivatives(v, ctx, layout, seed) for v in value)
-    return dataclasses.replace(expr, **changes) if changes else expr
+    return map_children(expr, lambda child: _replace_derivatives(child, ctx, layout, seed))
 
 
 def _variable_keys(expr: Expr, wrt: tuple[Expr, ...] | None) -> frozenset[str]:

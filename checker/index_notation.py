@@ -738,23 +738,12 @@ def _retag(expr: Expr, kinds: Mapping[str, str]) -> Expr:
     """``expr`` with plain symbols of ``kinds`` given that kind (a copy only where it changes)."""
     import dataclasses
 
+    from ..parsers.expr import map_children
+
     if isinstance(expr, Symbol):
         kind = kinds.get(expr.key) if expr.subscript is None else None
         return dataclasses.replace(expr, kind=kind) if kind and expr.kind != kind else expr  # type: ignore[arg-type]
-    changes: dict[str, object] = {}
-    for f in dataclasses.fields(expr):
-        if f.name in ("loc", "note"):
-            continue
-        value = getattr(expr, f.name)
-        if isinstance(value, Expr):
-            new = _retag(value, kinds)
-            if new is not value:
-                changes[f.name] = new
-        elif isinstance(value, tuple) and value and isinstance(value[0], Expr):
-            items = tuple(_retag(v, kinds) if isinstance(v, Expr) else v for v in value)
-            if any(a is not b for a, b in zip(items, value)):
-                changes[f.name] = items
-    return dataclasses.replace(expr, **changes) if changes else expr  # type: ignore[arg-type]
+    return map_children(expr, lambda child: _retag(child, kinds))
 
 
 def _read_once(lhs: Expr, rhs: Expr, ctx: Context, layout: Layout) -> _Claim:

@@ -23,7 +23,6 @@ Example::
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..parsers.expr import (
     Apply, Derivative, Det, Div, Expr, Func, Identity, Inverse, Number, Ones, Power, Query, Symbol,
-    Transpose, Zero, walk,
+    Transpose, Zero, map_children, walk,
 )
 from .claims import Context
 from .evaluate import ELEMENTWISE, DomainError, EvaluationError, Readings, evaluate, np
@@ -145,7 +144,7 @@ def _substitute(e: Expr, defs: Mapping[str, Expr], keep: frozenset[str], depth: 
     if isinstance(e, Apply) and isinstance(e.func, Symbol) and e.func.key in KNOWN_FUNCTIONS and len(e.args) == 1:
         # vec(X), sigmoid(x) read as a name applied: the function it names
         return Func(e.func.key, _substitute(e.args[0], defs, keep, depth), loc=e.loc, note=e.note)
-    return _rebuild(e, lambda c: _substitute(c, defs, keep, depth))
+    return map_children(e, lambda c: _substitute(c, defs, keep, depth))
 
 
 KNOWN_FUNCTIONS = frozenset(ELEMENTWISE) | {"vec"}
@@ -153,32 +152,7 @@ KNOWN_FUNCTIONS = frozenset(ELEMENTWISE) | {"vec"}
 
 
 def _copy(e: Expr) -> Expr:
-    return _rebuild(e, _copy, force=True)
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _rebuild(e: Expr, fn: Any, force: bool = False) -> Expr:
-    names = _FIELDS.get(type(e))
-    if names is None:
-        names = _FIELDS[type(e)] = tuple(f.name for f in dataclasses.fields(e) if f.name not in ("loc", "note"))
-    changes: dict[str, Any] = {}
-    for name in names:
-        value = getattr(e, name)
-        if isinstance(value, Expr):
-            new = fn(value)
-            if new is not value:
-                changes[name] = new
-        elif isinstance(value, tuple) and value and isinstance(value[0], (Expr, tuple)):
-            items = tuple(fn(x) if isinstance(x, Expr) else
-                          tuple(fn(y) if isinstance(y, Expr) else y for y in x) if isinstance(x, tuple) else x
-                          for x in value)
-            if any(a is not b for a, b in zip(items, value)):
-                changes[name] = items
-    if not changes and not force:
-        return e
-    return dataclasses.replace(e, **changes)
+    return map_children(e, _copy, force=True)
 
 
 def free_keys(exprs: Iterable[Expr]) -> dict[str, None]:

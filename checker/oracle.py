@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from itertools import product
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from ..parsers.expr import (
     Add, Derivative, Differential, Expr, Func, Kron, Mul, Norm, Number, Symbol, Transpose, Zero, walk,
@@ -347,7 +347,6 @@ def check_gradient(f: Expr, wrt: Expr, claimed: Expr, ctx: Context, layout: Layo
         raise Unsupported(Reason.UNDEFINED, f"`{f.key}` is not defined in the document", f.loc)
     if key not in prepared.expr_keys[0]:
         raise Unsupported(Reason.UNDEFINED, f"{describe(f)} does not depend on {key} as written", f.loc)
-    exprs = (f, claimed, wrt)
     env_for = _envs(lambda otimes: _gradient_env(f, wrt, claimed, ctx, layout, otimes))
     readings = reading_options(prepared.nodes, env_for(ctx.otimes or "kron"), ctx)
     symmetric = bool({"symmetric", "spd"} & {a.lower() for a in ctx.assumptions.get(key, ())})

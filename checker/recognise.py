@@ -15,8 +15,8 @@ from typing import Iterator
 
 from ..parsers.document import Directive, Document, MathSpan
 from ..parsers.expr import (
-    Add, Apply, Derivative, Differential, Entry, Expr, MatrixLiteral, Number, Query, Statement, Sum,
-    Symbol, Zero, walk,
+    Add, Apply, Derivative, Differential, Entry, Expr, Number, Query, Statement, Sum, Symbol, Zero,
+    map_children, walk,
 )
 from ..parsers.mathtex import MathParse
 from ..parsers.span import Span
@@ -373,15 +373,13 @@ def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts,
 
 def substitute_function_names(expr: Expr, definitions: dict[str, Expr]) -> Expr:
     """Replace ``f`` in ``\\partial f`` by its definition, one level deep, and nothing else."""
-    from .context_build import rebuild
-
     if isinstance(expr, Derivative) and expr.expr is not None:
         key = symbol_key(expr.expr)
         wrt = symbol_key(expr.wrt)
         if key is not None and key != wrt and key in definitions and isinstance(expr.expr, (Symbol, Apply)):
             return dataclasses.replace(expr, expr=definitions[key])
         return expr
-    return rebuild(expr, lambda child: substitute_function_names(child, definitions))
+    return map_children(expr, lambda child: substitute_function_names(child, definitions))
 
 
 def _join(a: Span, b: Span) -> Span:

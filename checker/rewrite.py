@@ -8,8 +8,7 @@ The parser reads one span; some readings depend on the whole document:
 
 from __future__ import annotations
 
-from ..parsers.expr import Differential, Expr, Mul, Ones, Symbol, walk
-from .context_build import rebuild
+from ..parsers.expr import Differential, Expr, Mul, Ones, Symbol, map_children, walk
 
 ONES_PHRASES = ("all-ones", "all ones", "matrix of ones", "ones matrix", "matrix of all ones", "全1", "全 1")
 
@@ -24,7 +23,7 @@ def undo_ones_matrix(expr: Expr) -> Expr:
     if isinstance(expr, Ones) and expr.kind == "matrix":
         bold = bool(expr.note)
         return Symbol("J", "matrix" if bold else "unknown", None, bold, loc=expr.loc, note=expr.note)
-    return rebuild(expr, undo_ones_matrix)
+    return map_children(expr, undo_ones_matrix)
 
 
 def has_differential(expr: Expr) -> bool:
@@ -50,7 +49,7 @@ def join_differentials(expr: Expr) -> Expr:
         if len(out) == 1:
             return out[0]
         return Mul(tuple(out), loc=expr.loc, note=expr.note)
-    return rebuild(expr, join_differentials)
+    return map_children(expr, join_differentials)
 
 
 def _is_d(expr: Expr) -> bool:

@@ -16,9 +16,9 @@ Semantics the checker relies on:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
-from typing import Iterator, Literal
+from typing import Callable, Iterator, Literal
 
 Loc = tuple[int, int]
 SymbolKind = Literal["matrix", "vector", "scalar", "unknown"]
@@ -51,6 +51,34 @@ class Expr:
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 """Per node class, the names of the fields that may hold sub-expressions (computed once)."""
+
+
+def map_children(expr: Expr, fn: Callable[[Expr], Expr], force: bool = False) -> Expr:
+    """A copy of ``expr`` with ``fn`` applied to each direct sub-expression (``loc`` and
+    ``note`` kept); ``expr`` itself when nothing changed, unless ``force`` asks for a copy.
+
+    The one way to rebuild a tree: substitution, re-tagging and replacement all map children.
+    """
+    names = _CHILD_FIELDS.get(type(expr))
+    if names is None:
+        names = tuple(f.name for f in fields(expr) if f.name not in ("loc", "note"))
+        _CHILD_FIELDS[type(expr)] = names
+    changes: dict[str, object] = {}
+    for name in names:
+        value = getattr(expr, name)
+        if isinstance(value, Expr):
+            new = fn(value)
+            if new is not value:
+                changes[name] = new
+        elif isinstance(value, tuple) and value and isinstance(value[0], (Expr, tuple)):
+            items = tuple(fn(x) if isinstance(x, Expr) else
+                          tuple(fn(y) if isinstance(y, Expr) else y for y in x) if isinstance(x, tuple) else x
+                          for x in value)
+            if any(a is not b for a, b in zip(items, value)):
+                changes[name] = items
+    if not changes and not force:
+        return expr
+    return replace(expr, **changes)
 
 
 def walk(expr: Expr) -> Iterator[Expr]:

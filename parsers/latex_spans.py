@@ -187,7 +187,6 @@ def _find_close(scan: _Scan, pos: int, kind: str, env: str = "") -> tuple[int, i
 
 def _scan_math(scan: _Scan, start: int, body_start: int, kind: str, env_name: str, env: str) -> int:
     """Record one math construct opened at ``start``; return where scanning goes on."""
-    text = scan.text
     close = _find_close(scan, body_start, kind, env)
     if close is None:
         scan.problems.append((start, body_start, f"unclosed {env_name}: no closing delimiter before the end of the file"))

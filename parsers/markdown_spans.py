@@ -29,7 +29,7 @@ from .directives import directives_in_comment
 from .markdown_rules import escaped, make_parser
 from .document import Directive, Document, MathSpan, Problem, ProseBlock, SourceFormat
 from .macros import Macro, find_definitions, macro_table
-from .mathbody import INNER_ENVS, TOP_LEVEL_ENVS, blank_ranges, build_math_span
+from .mathbody import TOP_LEVEL_ENVS, blank_ranges, build_math_span
 from .span import LineIndex
 
 if TYPE_CHECKING:

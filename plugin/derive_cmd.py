@@ -312,7 +312,7 @@ def _typed(expr: "Expr", declared: Mapping[str, tuple[object, object]]) -> "Expr
     ``\\lambda`` a scalar — unless ``--shape`` says otherwise."""
     import dataclasses
 
-    from .parsers.expr import Expr, Symbol
+    from .parsers.expr import Expr, Symbol, map_children
 
     def kind(sym: Symbol) -> str:
         shape = declared.get(sym.key)
@@ -326,16 +326,7 @@ def _typed(expr: "Expr", declared: Mapping[str, tuple[object, object]]) -> "Expr
     def walk(e: Expr) -> Expr:
         if isinstance(e, Symbol):
             return dataclasses.replace(e, kind=kind(e)) if e.kind == "unknown" else e
-        changes = {}
-        for f in dataclasses.fields(e):
-            if f.name in ("loc", "note"):
-                continue
-            value = getattr(e, f.name)
-            if isinstance(value, Expr):
-                changes[f.name] = walk(value)
-            elif isinstance(value, tuple) and any(isinstance(v, Expr) for v in value):
-                changes[f.name] = tuple(walk(v) if isinstance(v, Expr) else v for v in value)
-        return dataclasses.replace(e, **changes) if changes else e
+        return map_children(e, walk)
 
     return walk(expr)
 

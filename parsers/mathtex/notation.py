@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import fields
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from ..expr import Expr, Inverse, NotationStyle, Symbol, Trace, Transpose
+from ..expr import Expr, Inverse, NotationStyle, Symbol, Trace, Transpose, walk
 
 # --- bold and fonts ---------------------------------------------------------------------
 
@@ -297,7 +296,7 @@ def style_of(exprs: Iterable[Expr]) -> NotationStyle:
     """
     votes: list[tuple[str, str]] = []
     for root in exprs:
-        for node in _nodes(root):
+        for node in walk(root):
             note = node.note
             if note is None:
                 continue
@@ -370,26 +369,3 @@ def _top(counter: Counter[str], default: str | None) -> str | None:
     return counter.most_common(1)[0][0]
 
 
-_EXPR_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _nodes(root: Expr) -> Iterator[Expr]:
-    """All nodes of ``root`` (as `expr.walk`, unordered, ~5x faster: field names cached per class)."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        yield node
-        cls = type(node)
-        names = _EXPR_FIELDS.get(cls)
-        if names is None:
-            names = _EXPR_FIELDS[cls] = tuple(f.name for f in fields(node) if f.name not in ("loc", "note"))
-        for name in names:
-            value = getattr(node, name)
-            if isinstance(value, Expr):
-                stack.append(value)
-            elif isinstance(value, tuple):
-                for item in value:
-                    if isinstance(item, Expr):
-                        stack.append(item)
-                    elif isinstance(item, tuple):
-                        stack.extend(x for x in item if isinstance(x, Expr))
