@@ -23,7 +23,9 @@ from ..parsers.span import Span
 from .claims import Claim, ClaimKind
 from .context_build import DocumentFacts, substitute, symbol_key
 from .options import Layout
-from .rewrite import declares_ones_matrix, has_differential, join_differentials, undo_ones_matrix
+from .rewrite import (
+    apply_bare_operators, declares_ones_matrix, has_differential, join_differentials, undo_ones_matrix,
+)
 
 
 class LinkRole(str, Enum):
@@ -154,6 +156,7 @@ def iter_links(doc: Document, parsed: list[ParsedSpan], ones_matrix: bool = True
                     loc = stmt.side_locs[i] if i < len(stmt.side_locs) else None
                     if not ones_matrix:
                         expr = undo_ones_matrix(expr)
+                    expr = apply_bare_operators(expr)
                     sides.append(side_of(ps, expr, loc, doc))
             if any(s is not None and has_differential(s.expr) for s in sides):
                 sides = [None if s is None else dataclasses.replace(s, expr=join_differentials(s.expr)) for s in sides]

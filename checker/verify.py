@@ -47,6 +47,56 @@ def unreadable_notation(claim: Claim) -> str | None:
     return None
 
 
+def _at_integer_exponents(claim: Claim, options: CheckOptions) -> Verdict | None:
+    """The claim judged with its exponent symbols set to 2 and to 3: verified when it holds at
+    both, wrong when it fails at both (a counterexample), else None."""
+    import dataclasses
+
+    from ..parsers.expr import Sum
+    from .rewrite import substitute_number
+
+    sides = [e for e in (claim.lhs, claim.rhs) if e is not None]
+    bound = {n.index for side in sides for n in walk(side) if isinstance(n, Sum)}
+    exponents = [n.exponent for side in sides for n in walk(side) if isinstance(n, Power)]
+    if not all(_affine(e) for e in exponents):
+        return None  # J^{ij} (a single-entry matrix), X^{mn}: not an integer power
+    names = sorted({m.key for e in exponents for m in walk(e) if isinstance(m, Symbol) and m.key not in bound})
+    if not names or len(names) > 2:
+        return None
+    verdicts = []
+    for value in (2, 3):
+        def at(e: Expr | None) -> Expr | None:
+            for name in names:
+                e = None if e is None else substitute_number(e, name, value)
+            return e
+
+        instance = dataclasses.replace(claim, lhs=at(claim.lhs), rhs=at(claim.rhs), function=at(claim.function),
+                                       plain=None)
+        verdicts.append(_judge(instance, claim.context, options))
+    reading = f"with {', '.join(names)} = 2 and 3 (an integer exponent)"
+    if all(v.status is Status.VERIFIED for v in verdicts):
+        return Verdict(Status.VERIFIED, reading=reading)
+    if all(v.status is Status.WRONG for v in verdicts):
+        return dataclasses.replace(verdicts[-1], reading=reading,
+                                   layout_mismatch=all(v.layout_mismatch for v in verdicts))
+    return None
+
+
+def _affine(exponent: Expr) -> bool:
+    """``k``, ``k-1``, ``n-1-r``, ``2``: an integer-valued exponent; not ``ij`` or ``1/2``."""
+    from ..parsers.expr import Add, Number
+
+    if isinstance(exponent, Number):
+        return exponent.value.denominator == 1
+    if isinstance(exponent, Symbol):
+        return exponent.subscript is None and len(exponent.name) == 1
+    if isinstance(exponent, Add):
+        return all(_affine(a) for a in exponent.args)
+    if isinstance(exponent, Mul) and len(exponent.args) == 2 and isinstance(exponent.args[0], Number):
+        return _affine(exponent.args[0]) and _affine(exponent.args[1])
+    return False
+
+
 def _symbolic_matrix_power(claim: Claim) -> bool:
     """``X^k``, ``(-1)^k``, ``i^k``: powers that mean what they say for integer k only."""
     from ..parsers.expr import Number
@@ -89,9 +139,10 @@ def verify_claim(claim: Claim, options: CheckOptions) -> Verdict:
     if verdict.status is Status.VERIFIED:
         return verdict
     verdict = _second_look(claim, verdict, options)
-    if verdict.status is Status.WRONG and _symbolic_matrix_power(claim):
-        # X^k is sampled with a real k: a claim true for integers k only must not fail here
-        return Verdict.unsupported(Reason.NOT_SUPPORTED, "a matrix power with a symbolic exponent")
+    if verdict.status is not Status.VERIFIED and _symbolic_matrix_power(claim):
+        # X^k means an integer k: judge the claim at k = 2 and k = 3 (sums over r < k written out)
+        verdict = _at_integer_exponents(claim, options) or Verdict.unsupported(
+            Reason.NOT_SUPPORTED, "a matrix power with a symbolic exponent")
     if verdict.status is Status.WRONG and claim.kind is ClaimKind.EQUALITY and _is_condition(claim):
         return Verdict.unsupported(Reason.CONDITION, "read as a condition on its matrices (a constant side, "
                                    "a single matrix, or an if/then statement), not as an identity")
@@ -124,15 +175,37 @@ def _is_condition(claim: Claim) -> bool:
     """An equality that fails but states a property rather than an identity.
 
     ``Q^TQ = I``, ``\\cos\\theta = -1`` (a side without symbols), ``\\hat L^{-1} = \\hat L^T`` or
-    ``A^TA = AA^T`` standing alone (one matrix only: a true identity in one matrix would have
-    passed, so a failing one says what the matrix is), ``\\text{If } ... \\text{ then } ...``.
+    ``A^TA = AA^T``, ``Q^k = ... Q`` standing alone (one matrix, with scalars: a true identity in
+    one matrix would have passed, so a failing one says what the matrix is),
+    ``\\text{If } ... \\text{ then } ...``.
     """
     from .recognise import free_symbols
 
     left, right = free_symbols(claim.lhs), free_symbols(claim.rhs)
     if not left or not right or "conditional" in claim.hints:
         return True
-    return len(left | right) == 1 and "derivation" not in claim.hints
+    matrices = {k for k in (left | right) - _exponent_only_symbols(claim) if _is_matrix_name(k)}
+    return len(matrices) <= 1 and "derivation" not in claim.hints
+
+
+def _exponent_only_symbols(claim: Claim) -> set[str]:
+    """Symbols that stand only in exponents (the k of ``Q^k``): integers, not quantities."""
+    in_exponents = {m.key for side in (claim.lhs, claim.rhs) for n in walk(side) if isinstance(n, Power)
+                    for m in walk(n.exponent) if isinstance(m, Symbol)}
+    elsewhere: set[str] = set()
+
+    def visit(e: Expr) -> None:
+        if isinstance(e, Power):
+            visit(e.base)
+            return
+        if isinstance(e, Symbol):
+            elsewhere.add(e.key)
+        for child in e.children():
+            visit(child)
+
+    visit(claim.lhs)
+    visit(claim.rhs)
+    return in_exponents - elsewhere
 
 
 def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdict:

@@ -161,3 +161,18 @@ def test_shape_contradiction_with_declared_variable_is_a_finding() -> None:
 def test_inferred_shapes_alone_never_give_a_shape_finding() -> None:
     text = "$$\\frac{\\partial \\operatorname{tr}(AXB)}{\\partial X} = x^T A$$\n"
     assert [f.code for f in check_text(text, "n.md", STRICT).findings if f.code == "shape-mismatch"] == []
+
+
+def test_symbolic_integer_exponents_are_judged_at_integers() -> None:
+    right = r"$$\frac{\partial}{\partial \mathbf{X}} \operatorname{Tr}(\mathbf{A} \mathbf{X}^{k}) = \sum_{r=0}^{k-1}(\mathbf{X}^{r} \mathbf{A} \mathbf{X}^{k-r-1})^{T}$$"
+    (result,) = check_text(right, "n.md", STRICT).claims
+    assert result.verdict.status is Status.VERIFIED and "k = 2 and 3" in (result.verdict.reading or "")
+    transposed = r"$$\frac{\partial}{\partial \mathbf{X}} \operatorname{Tr}(\mathbf{X}^{k}) = k\mathbf{X}^{k-1}$$"
+    assert [f.code for f in check_text(transposed, "n.md", STRICT).findings] == ["layout-mismatch"]
+    single_entry = r"$$\mathbf{J}^{i j} \mathbf{J}^{i j} = \mathbf{J}^{i j}$$"  # J^{ij}: not a power
+    assert not check_text(single_entry, "n.md", STRICT).findings
+
+
+def test_bare_nabla_applies_to_what_follows() -> None:
+    text = r"$$\mathbf{\nabla_X} \textrm{tr}[\mathbf{AX}] = \mathbf{A}^T$$"
+    assert statuses(text) == [("derivative", "verified")]

@@ -29,6 +29,9 @@ REAL_SLIPS = {
     # ∂Tr[(A + XᵀCX)⁻¹(XᵀBX)]/∂X = -2CX(A+XᵀCX)⁻¹XᵀBX(A+XᵀCX)⁻¹ + 2BX(A+XᵀCX)⁻¹ holds when A is
     # symmetric too, but the text assumes only B and C symmetric (checked: with A symmetric it verifies)
     ("md__main.md", 501),
+    # ∂/∂X aᵀ(Xⁿ)ᵀXⁿb: the first term of the sum is transposed (checked independently with numpy
+    # at n = 2, 3: the right term is (Xʳ)ᵀXⁿbaᵀ(X^{n-1-r})ᵀ)
+    ("md__main.md", 394),
     # A_{kl} = A^T and (B^T)_{pj}X_{ji}(C^T)_{iq} = (B^TXC)_{pq}: wrong index bookkeeping (C, not Cᵀ)
     ("matder1.md", 47), ("matder1.md", 134),
     # d(A³) written dA + A dA A + dA A² in the text (the display above it is right)
