@@ -45,16 +45,21 @@ def best_of(n: int, fn) -> float:  # type: ignore[no-untyped-def]
     return min(fn() for _ in range(n))
 
 
+def heavy_modules_loaded(args: list[str]) -> str:
+    """Which of sympy/numpy/mkdocs/sphinx a `mathlint` run with ``args`` imported."""
+    probe = subprocess.run(
+        [PY, "-c", "import sys, runpy; sys.argv=['mathlint', *%r];\n"
+         "try:\n    runpy.run_module('mathlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+         "print(sorted(m for m in ('sympy','numpy','mkdocs','sphinx') if m in sys.modules))" % (args,)],
+        capture_output=True, text=True)
+    return probe.stdout.strip().splitlines()[-1] if probe.stdout.strip() else "?"
+
+
 def bench_no_math(tmp: Path) -> None:
     doc = tmp / "prose.md"
     doc.write_text("# Notes\n\nJust prose, a price of $5, and `code`.\n" * 50, encoding="utf-8")
     seconds = best_of(5, lambda: run_cli(["check", "--no-cache", str(doc)])[0])
-    probe = subprocess.run(
-        [PY, "-c", "import sys, runpy; sys.argv=['mathlint','check','--no-cache',%r];\n"
-         "try:\n    runpy.run_module('mathlint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-         "print(sorted(m for m in ('sympy','numpy','mkdocs','sphinx') if m in sys.modules))" % str(doc)],
-        capture_output=True, text=True)
-    loaded = probe.stdout.strip().splitlines()[-1] if probe.stdout.strip() else "?"
+    loaded = heavy_modules_loaded(["check", "--no-cache", str(doc)])
     print(f"cold start, no-math file:          {seconds * 1000:7.0f} ms   (target < 300 ms; heavy modules loaded: {loaded})")
 
 
@@ -65,7 +70,8 @@ def bench_500(tmp: Path) -> None:
     summary = json.loads(proc.stdout)["summary"] if proc.stdout.startswith("{") else {}
     verified = summary.get("verified", 0)
     print(f"500-claim document, cold:          {seconds * 1000:7.0f} ms   (target < 1500 ms; "
-          f"{verified} verified, {summary.get('wrong')} wrong, {summary.get('unsupported')} unsupported)")
+          f"{verified} verified, {summary.get('wrong')} wrong, {summary.get('unsupported')} unsupported; "
+          f"loaded: {heavy_modules_loaded(['check', '--no-cache', str(doc)])})")
     print(f"claims verified per second:        {verified / seconds:7.0f}      (target >= 500, end to end incl. start-up)")
 
 
