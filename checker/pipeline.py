@@ -208,13 +208,35 @@ def _verdict_findings(doc: Document, index: int, claim: Claim, verdict: Verdict)
     if verdict.holds_if and rule is not LAYOUT_MISMATCH and "," not in verdict.holds_if:
         # only a single-matrix hint helps ("A symmetric"); "A, B, C, D symmetric" is noise
         message += f" (it would hold for {verdict.holds_if}: if that is meant, say so in the text)"
+    span = _finding_span(doc, claim, verdict)
     fix = None
     if verdict.expected_latex:
-        fix = Fix((Edit(claim.rhs_span, verdict.expected_latex),),
-                  description=f"replace the right-hand side with {verdict.expected_latex}",
-                  layout_only=rule is LAYOUT_MISMATCH)
-    return [Finding(rule, _finding_span(doc, claim, verdict), {"message": message}, expected=verdict.expected_latex,
-                    fix=fix, claim_index=index)]
+        fix = _term_fix(doc, claim, verdict, span) or Fix(
+            (Edit(claim.rhs_span, verdict.expected_latex),),
+            description=f"replace the right-hand side with {verdict.expected_latex}",
+            layout_only=rule is LAYOUT_MISMATCH)
+    return [Finding(rule, span, {"message": message}, expected=verdict.expected_latex, fix=fix, claim_index=index)]
+
+
+def _term_fix(doc: Document, claim: Claim, verdict: Verdict, span: Span) -> Fix | None:
+    """When one term of a long sum is wrong, the fix replaces that term only, so the author's
+    line breaks and alignment survive. Only when the source text of the term reads back as
+    exactly that term, and no sign sits at its edge."""
+    wrong = [t for t in verdict.terms if not t.ok]
+    if span == claim.rhs_span or len(wrong) != 1 or not wrong[0].expected_latex or claim.rhs_written is None:
+        return None
+    from .terms import split_terms
+
+    written = split_terms(claim.rhs_written)[wrong[0].index - 1]
+    source = doc.text[span.start:span.end]
+    replacement = wrong[0].expected_latex
+    if source.lstrip().startswith(("-", "+")) or replacement.startswith("-"):
+        return None
+    parsed = parse_math(source)
+    sides = parsed.statements[0].sides if len(parsed.statements) == 1 and not parsed.problems else ()
+    if len(sides) != 1 or sides[0] != written:
+        return None
+    return Fix((Edit(span, replacement),), description=f"replace term {wrong[0].index} with {replacement}")
 
 
 def _finding_span(doc: Document, claim: Claim, verdict: Verdict) -> Span:
