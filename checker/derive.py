@@ -68,7 +68,7 @@ def derive_gradient(f: Expr, wrt: Expr, ctx: "Context", layout: Layout,
     try:
         if not view.is_scalar(f):  # a Jacobian (or an entrywise derivative by a scalar)
             numerator = jacobian_parts(f, wrt, view, ctx)
-            parts = (numerator,) if not isinstance(numerator, Zero) else ()
+            parts: tuple[Expr, ...] = (numerator,) if not isinstance(numerator, Zero) else ()
             if view.is_scalar(wrt):  # ∂F/∂t has the shape of F in either layout
                 layout = Layout.DENOMINATOR
                 raw = numerator

@@ -317,7 +317,7 @@ def jacobian_parts(f: Expr, wrt: Expr, view: ShapeView, ctx: "Context | None" = 
     return pieces[0] if len(pieces) == 1 else Add(tuple(pieces))
 
 
-def _read_off(t: "Term", dx: Differential, scalar_wrt: bool, Term: type) -> "Term":
+def _read_off(t: "Term", dx: Differential, scalar_wrt: bool, Term: "type[Term]") -> "Term":
     """The ``P`` of one term ``P dx`` (a `canonical.Term`)."""
     from ..parsers.expr import Identity, Ones
 

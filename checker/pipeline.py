@@ -347,8 +347,8 @@ def parse_findings(doc: Document, parsed: list[ParsedSpan]) -> list[Finding]:
         start, end = problem.loc
         span = ps.math.source_span(start, max(end, start + 1), doc.lines) if ps.math.latex else ps.math.span
         out.append(Finding(PARSE_ERROR, span, {"message": f"could not read this math: {problem.message}"}))
-    for problem in doc.problems:
-        out.append(Finding(PARSE_ERROR, problem.span, {"message": problem.message}))
+    for reading_problem in doc.problems:
+        out.append(Finding(PARSE_ERROR, reading_problem.span, {"message": reading_problem.message}))
     return out
 
 
@@ -462,8 +462,8 @@ def filter_findings(doc: Document, results: list[ClaimResult], findings: list[Fi
 
     kept_results = []
     for result in results:
-        math = result.claim.math
-        codes = suppressed_by_span.get(math.index) if math is not None else None
+        claim_math = result.claim.math
+        codes = suppressed_by_span.get(claim_math.index) if claim_math is not None else None
         if codes is not None and not codes:
             result = dataclasses.replace(result, suppressed=True)
         kept_results.append(result)

@@ -344,10 +344,12 @@ def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts,
         function = substitute(lhs.expr, definitions, keep)
     lhs_resolved = substitute(lhs, definitions, keep)
     rhs_resolved = substitute(rhs, definitions, keep)
-    plain_function = None
+    plain_function: Expr | None = None
     if function is not None and isinstance(lhs, Derivative) and lhs.expr is not None:
-        plain_function = substitute_function_names(lhs, definitions).expr  # type: ignore[union-attr]
-    plain = (substitute_function_names(lhs, definitions), substitute_function_names(rhs, definitions), plain_function)
+        resolved = substitute_function_names(lhs, definitions)
+        plain_function = resolved.expr if isinstance(resolved, Derivative) else None
+    plain: tuple[Expr, Expr, Expr | None] | None = (
+        substitute_function_names(lhs, definitions), substitute_function_names(rhs, definitions), plain_function)
     if plain == (lhs_resolved, rhs_resolved, function):
         plain = None
     span = _join(link.lhs.span, link.rhs.span) if link.lhs.span.start <= link.rhs.span.start else link.rhs.span

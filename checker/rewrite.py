@@ -8,6 +8,8 @@ The parser reads one span; some readings depend on the whole document:
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..parsers.expr import Differential, Expr, Mul, Ones, Symbol, map_children, walk
 
 ONES_PHRASES = ("all-ones", "all ones", "matrix of ones", "ones matrix", "matrix of all ones", "全1", "全 1")
@@ -81,7 +83,6 @@ def _span(nodes: tuple[Expr, ...]) -> tuple[int, int] | None:
 def substitute_number(expr: Expr, key: str, value: int) -> Expr:
     """``expr`` with the symbol ``key`` replaced by the integer ``value``, numbers folded and
     sums with numeric limits written out (``\\sum_{r=0}^{k-1}`` at k = 3 is three terms)."""
-    from fractions import Fraction
 
     from ..parsers.expr import Number
 
@@ -99,20 +100,20 @@ def fold_numbers(expr: Expr) -> Expr:
 
     expr = map_children(expr, fold_numbers)
     if isinstance(expr, (Add, Mul)) and all(isinstance(a, Number) for a in expr.args):
-        values = [a.value for a in expr.args]  # type: ignore[attr-defined]
-        total = sum(values) if isinstance(expr, Add) else _product(values)
+        values = [a.value for a in expr.args if isinstance(a, Number)]
+        total = sum(values, Fraction(0)) if isinstance(expr, Add) else _product(values)
         return Number(total, loc=expr.loc)
     if isinstance(expr, Add):
         numbers = [a for a in expr.args if isinstance(a, Number)]
         if len(numbers) > 1:
             rest = tuple(a for a in expr.args if not isinstance(a, Number))
-            total = sum(n.value for n in numbers)
+            total = sum((n.value for n in numbers), Fraction(0))
             return Add((*rest, Number(total)), loc=expr.loc, note=expr.note) if total else (
                 rest[0] if len(rest) == 1 else Add(rest, loc=expr.loc, note=expr.note))
     return expr
 
 
-def _product(values: list) -> object:  # type: ignore[type-arg]
+def _product(values: list[Fraction]) -> Fraction:
     out = values[0]
     for v in values[1:]:
         out = out * v
@@ -124,7 +125,6 @@ MAX_EXPANDED_TERMS = 12
 
 def expand_sums(expr: Expr) -> Expr:
     """``Sum`` nodes whose limits are numbers, written out term by term (at most 12 terms)."""
-    from fractions import Fraction
 
     from ..parsers.expr import Add, Number, Sum
 

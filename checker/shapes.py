@@ -700,7 +700,7 @@ def _(node: Derivative, st: _State) -> _S:
         return f
     if not st.is_scalar(f) and st.dims.value(f[1]) == 1 and st.dims.value(w[1]) == 1:
         return (f[0], w[0]) if st.layout is Layout.NUMERATOR else (w[0], f[0])
-    st.unify(f, st.scalar, lambda: f"derivative of a {st.fmt(f)} expression ({describe(node.expr)}) "
+    st.unify(f, st.scalar, lambda: f"derivative of a {st.fmt(f)} expression ({describe(node.expr) if node.expr is not None else '?'}) "
                                    f"by a {st.fmt(w)} variable is not a matrix", node.loc)
     return (w[1], w[0]) if st.layout is Layout.NUMERATOR else w
 

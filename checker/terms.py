@@ -235,7 +235,7 @@ def _base_offset(whole: Expr, source: str) -> int | None:
     leaves = [n for n in walk(whole) if isinstance(n, Symbol) and n.loc is not None]
 
     def fits(base: int) -> bool:
-        return all(source[n.loc[0] - base:n.loc[1] - base] in (n.name, n.key) for n in leaves)
+        return all(n.loc is not None and source[n.loc[0] - base:n.loc[1] - base] in (n.name, n.key) for n in leaves)
 
     # the whole math span's LaTeX (base 0), else text starting at (or a little before) the side
     for base in [0] + [whole.loc[0] - shift for shift in range(0, min(whole.loc[0], 64) + 1)]:

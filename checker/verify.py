@@ -65,13 +65,13 @@ def _at_integer_exponents(claim: Claim, options: CheckOptions) -> Verdict | None
         return None
     verdicts = []
     for value in (2, 3):
-        def at(e: Expr | None) -> Expr | None:
+        def at(e: Expr) -> Expr:
             for name in names:
-                e = None if e is None else substitute_number(e, name, value)
+                e = substitute_number(e, name, value)
             return e
 
-        instance = dataclasses.replace(claim, lhs=at(claim.lhs), rhs=at(claim.rhs), function=at(claim.function),
-                                       plain=None)
+        instance = dataclasses.replace(claim, lhs=at(claim.lhs), rhs=at(claim.rhs), plain=None,
+                                       function=None if claim.function is None else at(claim.function))
         verdicts.append(_judge(instance, claim.context, options))
     reading = f"with {', '.join(names)} = 2 and 3 (an integer exponent)"
     if all(v.status is Status.VERIFIED for v in verdicts):
@@ -99,12 +99,14 @@ def _affine(exponent: Expr) -> bool:
 
 def _symbolic_matrix_power(claim: Claim) -> bool:
     """``X^k``, ``(-1)^k``, ``i^k``: powers that mean what they say for integer k only."""
+    from fractions import Fraction
+
     from ..parsers.expr import Number
 
     def integer_only(base: Expr) -> bool:
         if _matrix_like(base):
             return True
-        inner = base.args[-1] if isinstance(base, Mul) and len(base.args) == 2 and base.args[0] == Number(-1) else base
+        inner = base.args[-1] if isinstance(base, Mul) and len(base.args) == 2 and base.args[0] == Number(Fraction(-1)) else base
         return (isinstance(inner, Number) and inner.value < 0) or (isinstance(base, Mul) and inner is not base) or (
             isinstance(inner, Symbol) and inner.name == "i")
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
-from typing import Callable, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal
 
 Loc = tuple[int, int]
 SymbolKind = Literal["matrix", "vector", "scalar", "unknown"]
@@ -63,7 +63,7 @@ def map_children(expr: Expr, fn: Callable[[Expr], Expr], force: bool = False) ->
     if names is None:
         names = tuple(f.name for f in fields(expr) if f.name not in ("loc", "note"))
         _CHILD_FIELDS[type(expr)] = names
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for name in names:
         value = getattr(expr, name)
         if isinstance(value, Expr):

@@ -209,7 +209,7 @@ def _group_body(arg, open_: str = "{", close: str = "}") -> str | None:  # type:
     """The text inside a closed group argument; None when missing or left unclosed."""
     if arg is None:
         return None
-    verbatim = arg.latex_verbatim()
+    verbatim: str = arg.latex_verbatim()
     if verbatim.startswith(open_):
         if not verbatim.endswith(close) or len(verbatim) < 2:
             return None

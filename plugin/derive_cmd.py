@@ -312,9 +312,9 @@ def _typed(expr: "Expr", declared: Mapping[str, tuple[object, object]]) -> "Expr
     ``\\lambda`` a scalar — unless ``--shape`` says otherwise."""
     import dataclasses
 
-    from .parsers.expr import Expr, Symbol, map_children
+    from .parsers.expr import Expr, Symbol, SymbolKind, map_children
 
-    def kind(sym: Symbol) -> str:
+    def kind(sym: Symbol) -> "SymbolKind":
         shape = declared.get(sym.key)
         if shape is not None:
             return "scalar" if tuple(shape) == (1, 1) else "vector" if shape[1] == 1 else "matrix"
