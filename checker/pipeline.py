@@ -16,7 +16,7 @@ import dataclasses
 import os
 
 from ..parsers.document import Document, MathSpan
-from ..parsers.expr import Derivative, Loc
+from ..parsers.expr import Derivative, Loc, ParseProblem, walk
 from ..parsers.mathtex import parse_math
 from ..parsers.span import Span
 from .claims import Claim, ClaimKind
@@ -38,9 +38,8 @@ def check_document(doc: Document, options: CheckOptions | None = None) -> FileRe
     options = options or CheckOptions()
     parsed = parse_spans(doc)
     facts = collect_facts(doc, parsed)
-    recognised = recognise_claims(doc, [p for p in parsed if not p.parse.problems or p.parse.statements], facts, options.layout)
-    tainted = _tainted_statements(parsed)
-    results, findings = judge_claims(doc, recognised, facts, tainted, options)
+    recognised = recognise_claims(doc, parsed, facts, options.layout)
+    results, findings = judge_claims(doc, recognised, facts, parsed, options)
     findings += parse_findings(doc, parsed)
     display_results, display_findings = lint_notation(doc, recognised, facts, options)
     results += display_results
@@ -74,39 +73,55 @@ def collect_facts(doc: Document, parsed: list[ParsedSpan]) -> DocumentFacts:
     return build_facts(doc, statements, prose, [ps.parse.style for ps in parsed if ps.parse.statements])
 
 
-def _tainted_statements(parsed: list[ParsedSpan]) -> set[tuple[int, int]]:
-    """``(math index, source offset)`` ranges of statements that overlap a parse problem."""
-    out: set[tuple[int, int]] = set()
-    for ps in parsed:
-        for problem in ps.parse.problems:
-            for stmt in ps.parse.statements:
-                if _overlaps(stmt.loc, problem.loc) or not ps.parse.statements:
-                    out.add((ps.math.index, stmt.loc[0]))
-    return out
+def unread_part(claim: Claim, problems: tuple[ParseProblem, ...], doc_text: str = "") -> str | None:
+    """Why part of ``claim`` could not be read, or None when both its sides parsed.
+
+    The math parser keeps what it could read of a chain and marks the rest (a placeholder
+    where a side failed), so one unreadable side costs only the links that touch it.
+    """
+    from ..parsers.mathtex.cursor import is_unparsed
+
+    for side in (claim.lhs_written or claim.lhs, claim.rhs_written or claim.rhs):
+        for node in walk(side):
+            if is_unparsed(node):
+                return node.note or "part of this math could not be read"
+    if claim.math is None:
+        return None
+    span = claim.math.span
+    if _holds_diagram(claim.math, doc_text):
+        # rows and cells around a blanked tikzpicture no longer line up with what was meant
+        return "a diagram (tikzpicture) inside the equation: its rows and cells cannot be read reliably"
+    sides = [claim.rhs_written]
+    if span.start <= claim.lhs_span.start <= span.end:  # not a side carried over from the display before
+        sides.append(claim.lhs_written)
+    locs = [e.loc for e in sides if e is not None and e.loc is not None]
+    for problem in problems:
+        if any(_overlaps(loc, problem.loc) for loc in locs):
+            return problem.message
+    return None
+
+
+def _holds_diagram(math: MathSpan, text: str) -> bool:
+    return "\\begin{tikzpicture}" in text[math.span.start:math.span.end]
 
 
 def _overlaps(a: Loc, b: Loc) -> bool:
     return a[0] <= b[0] < max(a[1], a[0] + 1) or b[0] <= a[0] < max(b[1], b[0] + 1)
 
 
-def _claim_tainted(claim: Claim, parsed_problems: set[tuple[int, int]]) -> bool:
-    if claim.math is None:
-        return False
-    return any(index == claim.math.index for index, _ in parsed_problems)
-
-
 # --- 4. judge ---------------------------------------------------------------------------
 
-def judge_claims(doc: Document, recognised: Recognised, facts: DocumentFacts, tainted: set[tuple[int, int]],
+def judge_claims(doc: Document, recognised: Recognised, facts: DocumentFacts, parsed: list[ParsedSpan],
                  options: CheckOptions) -> tuple[list[ClaimResult], list[Finding]]:
     results: list[ClaimResult] = []
     findings: list[Finding] = []
-    tainted_spans = {index for index, _ in tainted}
+    problems = {ps.math.index: ps.parse.problems for ps in parsed}
     if recognised.claims and options.claim_cache is None:
         from . import oracle  # noqa: F401 - numpy loads here, outside the first claim's budget
     for claim in recognised.claims:
-        if claim.math is not None and claim.math.index in tainted_spans:
-            verdict = Verdict.unsupported(Reason.PARSE, "part of this math could not be read")
+        unread = unread_part(claim, problems.get(claim.math.index, ()) if claim.math is not None else (), doc.text)
+        if unread is not None:
+            verdict = Verdict.unsupported(Reason.PARSE, unread)
         else:
             verdict = judge_one(claim, options)
         if verdict.reason is Reason.SHAPE and _all_shapes_declared(claim):

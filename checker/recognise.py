@@ -310,6 +310,17 @@ def document_hints(doc: Document) -> frozenset[str]:
     return frozenset({"covariance"}) if any(w in lowered for w in COVARIANCE_WORDS) else frozenset()
 
 
+PASSAGE_REACH = 2000
+"""At most this many characters back to the heading of a claim's passage ("Symmetric": If A is...)."""
+HEADING = re.compile(r"^(?:#{1,6}\s|\\(?:sub)*section\*?\{|\\paragraph\{)", re.MULTILINE)
+
+
+def _section_start(text: str, offset: int) -> int:
+    """Offset of the last heading before ``offset`` (Markdown ``#`` or LaTeX ``\\section``), else 0."""
+    starts = [m.start() for m in HEADING.finditer(text, max(0, offset - PASSAGE_REACH), offset)]
+    return starts[-1] if starts else max(0, offset - PASSAGE_REACH)
+
+
 def claim_hints(doc: Document, link: Link, base: frozenset[str] = frozenset()) -> frozenset[str]:
     hints: set[str] = set(base)
     words = {w.strip(".,;:()").lower() for w in link.text.split()}
@@ -320,7 +331,8 @@ def claim_hints(doc: Document, link: Link, base: frozenset[str] = frozenset()) -
     start = max(0, link.math.span.start - HINT_REACH)
     end = min(len(doc.text), link.math.span.end + HINT_REACH)
     nearby = doc.text[start:end].lower()
-    raw_nearby = doc.text[start:end] + "\n" + link.math.latex  # the math with its macros expanded
+    passage = max(start - PASSAGE_REACH, _section_start(doc.text, link.math.span.start))
+    raw_nearby = doc.text[min(passage, start):end] + "\n" + link.math.latex  # the math with its macros expanded
     for key in symmetric_subjects(raw_nearby):
         hints.add(f"symmetric:{key}")
     if "square" in nearby or "方阵" in nearby:
@@ -371,9 +383,22 @@ def make_claim(doc: Document, link: Link, kind: ClaimKind, facts: DocumentFacts,
         rhs_latex=link.rhs.latex,
         rhs_written=rhs,
         lhs_written=lhs,
-        hints=claim_hints(doc, link, doc_hints),
+        hints=claim_hints(doc, link, doc_hints) | _intermediate(lhs, rhs, definitions),
         plain=plain,
     )
+
+
+def _intermediate(lhs: Expr, rhs: Expr, definitions: dict[str, Expr]) -> frozenset[str]:
+    """``{"intermediate"}`` for a chain rule: the claim differentiates by two variables one of
+    which the document defines through the other (``\\partial u_2/\\partial u_1`` and
+    ``du_1/dx`` with ``u_1 = x^2``)."""
+    wrts = {symbol_key(n.wrt) for side in (lhs, rhs) for n in walk(side) if isinstance(n, Derivative)}
+    wrts.discard(None)
+    for key in wrts:
+        body = definitions.get(key)  # type: ignore[arg-type]
+        if body is not None and any(isinstance(n, Symbol) and n.key in wrts for n in walk(body)):
+            return frozenset({"intermediate"})
+    return frozenset()
 
 
 def substitute_function_names(expr: Expr, definitions: dict[str, Expr]) -> Expr:

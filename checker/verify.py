@@ -40,6 +40,8 @@ def unreadable_notation(claim: Claim) -> str | None:
                 return "a displayed (block) matrix inside an expression"
             if isinstance(node, Symbol):
                 symbols[node.key] = node
+    if _imaginary_unit(claim):
+        return "`i` outside a subscript (the imaginary unit?): complex identities are not checked"
     for key, sym in symbols.items():
         base = _decorated_base(sym.name)
         if base is not None and any(other.name == base for other in symbols.values()):
@@ -97,6 +99,26 @@ def _affine(exponent: Expr) -> bool:
     return False
 
 
+def _imaginary_unit(claim: Claim) -> bool:
+    """A plain ``i`` used as a value — not an index (``x_i``, ``[M]_{i}``, a sum over i)."""
+    from ..parsers.expr import Entry
+
+    def values(e: Expr) -> bool:
+        if isinstance(e, Symbol):
+            return e.name == "i" and e.subscript is None and not e.bold
+        if isinstance(e, Entry):
+            return values(e.base)
+        return any(values(c) for c in e.children())
+
+    return (values(claim.lhs) or values(claim.rhs)) and not _binds(claim, "i")
+
+
+def _binds(claim: Claim, index: str) -> bool:
+    from ..parsers.expr import Sum
+
+    return any(isinstance(n, Sum) and n.index == index for side in (claim.lhs, claim.rhs) for n in walk(side))
+
+
 def _symbolic_matrix_power(claim: Claim) -> bool:
     """``X^k``, ``(-1)^k``, ``i^k``: powers that mean what they say for integer k only."""
     from fractions import Fraction
@@ -145,6 +167,10 @@ def verify_claim(claim: Claim, options: CheckOptions) -> Verdict:
         # X^k means an integer k: judge the claim at k = 2 and k = 3 (sums over r < k written out)
         verdict = _at_integer_exponents(claim, options) or Verdict.unsupported(
             Reason.NOT_SUPPORTED, "a matrix power with a symbolic exponent")
+    if verdict.status is Status.WRONG and "intermediate" in claim.hints:
+        return Verdict.unsupported(Reason.NOT_SUPPORTED, "a chain rule through an intermediate variable the "
+                                   "document defines: its partial derivatives hold other variables fixed, "
+                                   "which substituting the definition cannot express")
     if verdict.status is Status.WRONG and claim.kind is ClaimKind.EQUALITY and _is_condition(claim):
         return Verdict.unsupported(Reason.CONDITION, "read as a condition on its matrices (a constant side, "
                                    "a single matrix, or an if/then statement), not as an identity")
@@ -228,6 +254,9 @@ def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdi
         readings.append((claim, dataclasses.replace(claim.context, shapes={}, recent_shapes=frozenset()),
                          "with shapes inferred from the claim itself"))
     named = {h.partition(":")[2] for h in claim.hints if h.startswith("symmetric:")}
+    if named and verdict.holds_if and "," not in verdict.holds_if:
+        # the passage is about symmetric matrices and the claim holds when its one matrix is
+        named |= {verdict.holds_if.removesuffix(" symmetric").strip()}
     if named or "covariance" in claim.hints:
         ctx, names = _assume_symmetric(claim, named | ({"\\Sigma"} if "covariance" in claim.hints else set()))
         if names:

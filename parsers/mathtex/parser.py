@@ -99,7 +99,7 @@ class _SpanParser:
     def _rows(self, match: list[int]) -> list[list[Tok]]:
         toks = self.toks
         rows: list[list[Tok]] = [[]]
-        lead_amp: set[int] = set()  # rows whose first token is "&" (aligned continuations)
+        lead_amp: dict[int, int] = {}  # rows that start with "&": how many (their column)
         skip_ends: set[int] = set()
         k = 0
         n = len(toks)
@@ -139,10 +139,10 @@ class _SpanParser:
                 rows.append([])
                 k = _skip_dimension(toks, k + 1)
                 continue
-            if x != "&":
-                rows[-1].append(t)
-            elif not rows[-1]:
-                lead_amp.add(len(rows) - 1)
+            if x != "&" or any(tok.text != "&" for tok in rows[-1]):
+                rows[-1].append(t)  # an inner "&" may end a cell (see `_cell_break`)
+            else:
+                lead_amp[len(rows) - 1] = lead_amp.get(len(rows) - 1, 0) + 1
             k += 1
         return _merge_continued(rows, lead_amp)
 
@@ -168,6 +168,10 @@ class _SpanParser:
         n = len(row)
         for k, t in enumerate(row):
             x = t.text
+            if x == "&" and depth == 0:  # a cell of an aligned row (inner ones belong to matrices)
+                if _cell_break(row, k, clauses[-1].toks):
+                    clauses.append(_Clause("&"))
+                continue
             step = DEPTH.get(x)
             if step is not None:
                 depth = max(0, depth + step)
@@ -194,8 +198,9 @@ class _SpanParser:
         pending: list[tuple[Expr, tuple[int, int], list[str]]] = []
         for c in clauses:
             toks = _strip_trailing(c.toks)
-            if not toks:
-                continue
+            if not toks or all(t.text in _BINARY for t in toks) and len(clauses) > 1 and \
+                    any(d.sep == "&" for d in clauses):
+                continue  # a cell holding only an operator labels a table row (+ & ... = ...)
             st = self._clause(r, toks, c.text)
             if st is None:
                 continue
@@ -286,14 +291,48 @@ class _SpanParser:
             return placeholder(f.message, loc)
 
 
-def _merge_continued(rows: list[list[Tok]], lead_amp: set[int]) -> list[list[Tok]]:
+def _cell_break(row: list[Tok], k: int, current: list[Tok]) -> bool:
+    """Whether the ``&`` at ``row[k]`` ends one equation and starts another.
+
+    ``a &= b`` and eqnarray's ``a &=& b`` are one equation laid out in cells; but a table row
+    ``+ & \\frac{..}{..} = I & \\frac{..}{..} = I``, two equations side by side
+    (``a &= b & c &= d``) and a remark after empty cells (``= 2x &&& (\\text{...})``) are not.
+    The ``&`` breaks when what came before is a whole equation (a relation with something after
+    it) and the next cell does not start with a relation, or when what came before has no
+    relation and the next cell holds a relation of its own.
+    """
+    nxt: list[Tok] = []
+    depth = 0
+    for t in row[k + 1:]:
+        if t.text == "&" and depth == 0:
+            break
+        step = DEPTH.get(t.text)
+        if step is not None:
+            depth = max(0, depth + step)
+        nxt.append(t)
+    starts_with_relation = bool(nxt) and nxt[0].text in N.RELATIONS
+    before = [i for i, t in enumerate(current) if t.text in N.RELATIONS]
+    if before:
+        if not nxt:  # empty cells: a remark follows only when no relation does (``&= [diagram]``)
+            rest = [t for t in row[k + 1:] if t.text != "&"]
+            return not _has_relation(rest)
+        return before[-1] < len(current) - 1 and not starts_with_relation
+    return _has_relation(nxt) and not starts_with_relation
+
+
+def _merge_continued(rows: list[list[Tok]], lead_amp: dict[int, int]) -> list[list[Tok]]:
     """A row that continues the row before is merged into it: checking the first row alone would
     judge a truncated right-hand side (``= 1 + \\det A \\\\ & + \\operatorname{tr} A``).
 
     A row continues the one before when it starts with ``+``/``-``/``\\times``... and either
     starts with ``&`` or holds no relation (``-x &= y`` is an equation of its own), or when the
-    row before ends with such an operator or with a relation. Merged rows are left empty so row
-    numbers stay those of the source."""
+    row before ends with such an operator or with a relation. A continuation that starts in
+    column c (after c ``&``) joins column c of the row before, not whatever cells follow it
+    (``= a & [diagram] \\\\ &+ b``). Merged rows are left empty so row numbers stay those of the
+    source."""
+    for r, row in enumerate(rows):
+        while row and row[-1].text == "&":  # a trailing cell separator ends nothing
+            row.pop()
     last = -1
     for r, row in enumerate(rows):
         if not row:
@@ -304,11 +343,29 @@ def _merge_continued(rows: list[list[Tok]], lead_amp: set[int]) -> list[list[Tok
             if starts_binary or prev[-1].text in _BINARY or (
                 prev[-1].text in N.RELATIONS and row[0].text not in N.RELATIONS
             ):
-                prev.extend(row)
+                at = _column_end(prev, lead_amp.get(r, 0)) if starts_binary else len(prev)
+                prev[at:at] = row
                 rows[r] = []
                 continue
         last = r
     return rows
+
+
+def _column_end(row: list[Tok], column: int) -> int:
+    """Index of the ``&`` that ends cell ``column`` of ``row`` (depth 0), else the row's end."""
+    if column <= 0:
+        return len(row)
+    seen = 0
+    depth = 0
+    for i, t in enumerate(row):
+        step = DEPTH.get(t.text)
+        if step is not None:
+            depth = max(0, depth + step)
+        elif t.text == "&" and depth == 0:
+            seen += 1
+            if seen == column + 1:
+                return i
+    return len(row)
 
 
 def _unbrace(row: list[Tok]) -> list[Tok]:

@@ -176,3 +176,30 @@ def test_symbolic_integer_exponents_are_judged_at_integers() -> None:
 def test_bare_nabla_applies_to_what_follows() -> None:
     text = r"$$\mathbf{\nabla_X} \textrm{tr}[\mathbf{AX}] = \mathbf{A}^T$$"
     assert statuses(text) == [("derivative", "verified")]
+
+
+def test_one_unreadable_side_costs_only_its_links() -> None:
+    text = r"$$\frac{\partial \operatorname{tr}(\mathbf{A}\mathbf{X})}{\partial \mathbf{X}} = \mathbf{A}^T = \weird{Q}$$"
+    report = check_text(text, "n.md", STRICT)
+    assert report.claims[0].verdict.status is Status.VERIFIED
+    assert all(r.verdict.status is not Status.WRONG for r in report.claims)
+
+
+def test_table_cells_with_their_own_equations() -> None:
+    text = ("\\[\\begin{array}{lll}\n + & \\frac{\\partial (\\mathbf{w}+\\mathbf{x})}{\\partial \\mathbf{w}} = I & "
+            "\\frac{\\partial (\\mathbf{w}+\\mathbf{x})}{\\partial \\mathbf{x}} = I\\\\\n"
+            " - & \\frac{\\partial (\\mathbf{w}-\\mathbf{x})}{\\partial \\mathbf{w}} = I & "
+            "\\frac{\\partial (\\mathbf{w}-\\mathbf{x})}{\\partial \\mathbf{x}} = -I\n\\end{array}\\]\n")
+    report = check_text(text, "n.tex", STRICT)
+    assert [r.verdict.status for r in report.claims] == [Status.VERIFIED] * 4
+
+
+def test_chain_rule_through_a_defined_variable_is_not_wrong() -> None:
+    text = ("Let $u_1 = x^2$ and $u_2 = x + u_1$.\n\n"
+            "$$\\frac{dy}{dx} = \\frac{\\partial u_2}{\\partial x} + \\frac{\\partial u_2}{\\partial u_1}\\frac{d u_1}{d x}$$\n")
+    assert [f for f in check_text(text, "n.md", STRICT).findings if f.code.startswith("wrong")] == []
+
+
+def test_imaginary_unit_is_not_a_matrix_variable() -> None:
+    text = r"$$(\mathbf{A}+i \mathbf{B})^{-1} = (\mathbf{A}-i \mathbf{B})^{-1}$$"
+    assert check_text(text, "n.md", STRICT).findings == ()
