@@ -11,10 +11,8 @@ Scalars are ``(1, 1)`` and column vectors ``(n, 1)``. Inference is unification o
 - ``I``, ``\\mathbf{1}``, ``J``, ``0`` take their shape from where they stand;
 - two different declared size names never unify (``m×n`` times ``m×n`` is an error).
 
-A plain symbol of unknown kind may be a scalar or an array: lowercase letters are read as a
-column vector or a scalar, capitals as a matrix or a scalar. Hints from how the symbol is used
-(transposed → vector; ``a X`` → scalar; in an exponent or a denominator → scalar) order the
-candidate readings; the first reading that is shape-consistent wins.
+A plain symbol of unknown kind may be a scalar or an array (`symbol_kinds` orders the
+candidate readings); the first reading that is shape-consistent wins.
 
 Example::
 
@@ -33,16 +31,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import singledispatch
-from itertools import combinations
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from ..parsers.expr import (
     Abs, Add, Apply, Derivative, Det, Diag, Differential, Div, Dots, Entry, Expr, Func, Hadamard,
     Identity, Inverse, Kron, Loc, MatrixLiteral, Mul, Norm, Number, Ones, Power, Query, Sum,
-    Symbol, Trace, Transpose, Zero, walk,
+    Symbol, Trace, Transpose, Zero,
 )
 from .claims import Shape
 from .options import Layout
+from .symbol_kinds import flexible_symbols, is_capital, kind_choices
 
 Dim = int | str
 
@@ -133,10 +131,10 @@ def infer_shapes(
     :param layout: how a `Derivative` node inside the trees is shaped.
     :param otimes: ``"kron"`` or ``"hadamard"``: how a `Kron` node reads.
     """
-    flex = _collect_flex(exprs, declared)
+    flex = flexible_symbols(exprs, declared)
     first_error: ShapeError | None = None
     best: tuple[int, ShapeEnv] | None = None
-    for choice in _choices(flex):
+    for choice in kind_choices(flex):
         try:
             env, oddness = _run(exprs, declared, pairs, layout, otimes, choice)
         except ShapeError as exc:
@@ -159,108 +157,6 @@ def shape_of(expr: Expr, env: ShapeEnv) -> Shape:
         return known
     declared = {k: v for k, v in env.symbols.items()}
     return infer_shapes([expr], declared).nodes[id(expr)]
-
-
-# --- candidate readings of symbols of unknown kind ------------------------------------------
-
-@dataclass(slots=True)
-class _Flex:
-    key: str
-    options: tuple[str, str]
-    """Preferred first: ``("vector", "scalar")``, ``("scalar", "vector")``, ``("matrix", "scalar")``..."""
-    margin: int
-
-
-def _is_capital(name: str) -> bool:
-    bare = name.lstrip("\\")
-    return bool(bare) and bare[0].isupper()
-
-
-def _is_greek(name: str) -> bool:
-    return name.startswith("\\")
-
-
-def _collect_flex(exprs: Sequence[Expr], declared: Mapping[str, Shape]) -> list[_Flex]:
-    score: dict[str, list[int]] = {}  # key → [array score, scalar score]
-    array_kind: dict[str, str] = {}
-
-    def hint(node: Expr, option: str, weight: int) -> None:
-        if isinstance(node, Symbol) and node.key in score:
-            score[node.key][0 if option == "array" else 1] += weight
-
-    for e in exprs:
-        for node in walk(e):
-            if isinstance(node, Symbol) and node.kind == "unknown" and node.key not in declared \
-                    and node.key not in score:
-                capital, greek = _is_capital(node.name), _is_greek(node.name)
-                array_kind[node.key] = "matrix" if capital else "vector"
-                # Latin lowercase: a vector unless used as a scalar; Greek lowercase: a scalar.
-                score[node.key] = [0, 1] if greek and not capital else [1, 0]
-    if not score:
-        return []
-    for e in exprs:
-        for node in walk(e):
-            _hint_node(node, hint)
-    out = []
-    for key, (a, b) in score.items():
-        array = array_kind[key]
-        out.append(_Flex(key, (array, "scalar") if a >= b else ("scalar", array), abs(a - b)))
-    return out
-
-
-def _hint_node(node: Expr, hint: Callable[[Expr, str, int], None]) -> None:
-    if isinstance(node, Transpose):
-        hint(node.arg, "array", 3)
-    elif isinstance(node, Mul):
-        args = node.args
-        for i, a in enumerate(args):
-            if i == 0 and len(args) > 1 and _matrix_like(args[1]) and not isinstance(args[1], Transpose) \
-                    and isinstance(a, Symbol) and not _is_capital(a.name):
-                hint(a, "scalar", 2)  # a X: a scale factor (a row vector would be written a^T)
-            if i > 0 and (_matrix_like(args[i - 1]) or isinstance(args[i - 1], Transpose)):
-                hint(a, "array", 2)
-    elif isinstance(node, Div):
-        hint(node.den, "scalar", 2)
-    elif isinstance(node, Power):
-        hint(node.exponent, "scalar", 4)
-        if isinstance(node.base, Symbol) and not _is_capital(node.base.name):
-            hint(node.base, "scalar", 2)  # x^n: a vector has no powers
-    elif isinstance(node, (Norm, Diag)):
-        hint(node.arg, "array", 2)
-    elif isinstance(node, Abs):
-        hint(node.arg, "scalar", 2)
-    elif isinstance(node, Derivative):
-        if node.expr is not None:
-            hint(node.expr, "scalar", 3)
-    elif isinstance(node, Add):
-        if any(isinstance(a, Number) for a in node.args):
-            for a in node.args:
-                hint(a, "scalar", 2)
-    elif isinstance(node, Hadamard):
-        for a in node.args:
-            hint(a, "array", 1)
-
-
-def _matrix_like(node: Expr) -> bool:
-    if isinstance(node, Symbol):
-        return node.kind == "matrix" or (node.kind == "unknown" and _is_capital(node.name))
-    return isinstance(node, (Identity, Inverse, Mul, Power)) or (isinstance(node, Ones) and node.kind == "matrix")
-
-
-def _choices(flex: list[_Flex], limit: int = 24) -> Iterable[dict[str, str]]:
-    base = {f.key: f.options[0] for f in flex}
-    yield base
-    ranked = sorted(flex, key=lambda f: f.margin)
-    tried = 1
-    for r in (1, 2):
-        for group in combinations(ranked, r):
-            if tried >= limit:
-                return
-            choice = dict(base)
-            for f in group:
-                choice[f.key] = f.options[1]
-            tried += 1
-            yield choice
 
 
 # --- unification ---------------------------------------------------------------------------
@@ -505,7 +401,7 @@ def _(node: Symbol, st: _State) -> _S:
         if kind in ("vector", "matrix"):
             st.kinds[key] = kind
         elif kind == "unknown":
-            st.kinds[key] = "matrix" if _is_capital(node.name) else "vector"
+            st.kinds[key] = "matrix" if is_capital(node.name) else "vector"
         if kind == "scalar":
             s = st.scalar
         elif kind == "vector":

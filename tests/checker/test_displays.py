@@ -302,9 +302,12 @@ def test_no_finding_on_the_displays_of_the_real_corpus() -> None:
 def test_doctests() -> None:
     import doctest
 
+    import mathlint.checker.display_entries as entries
+    import mathlint.checker.display_positions as positions
     import mathlint.checker.displays as module
 
-    assert doctest.testmod(module).failed == 0
+    for mod in (module, entries, positions):
+        assert doctest.testmod(mod).failed == 0, mod.__name__
 
 
 def test_display_link_names_the_literal() -> None:

@@ -269,9 +269,14 @@ def test_no_finding_on_the_correct_index_claims_of_the_real_corpus() -> None:
 def test_doctests() -> None:
     import doctest
 
+    import mathlint.checker.index_eval as index_eval
     import mathlint.checker.index_notation as module
+    import mathlint.checker.index_read as index_read
+    import mathlint.checker.index_sizes as index_sizes
+    import mathlint.checker.index_tree as index_tree
 
-    assert doctest.testmod(module).failed == 0
+    for mod in (module, index_tree, index_read, index_sizes, index_eval):
+        assert doctest.testmod(mod).failed == 0, mod.__name__
 
 
 def _random_term(rng, depth: int = 0) -> str:  # type: ignore[no-untyped-def]

@@ -224,5 +224,7 @@ def test_doctests() -> None:
     import doctest
 
     import mathlint.checker.shapes as mod
+    import mathlint.checker.symbol_kinds as kinds
 
     assert doctest.testmod(mod).failed == 0
+    assert doctest.testmod(kinds).failed == 0
