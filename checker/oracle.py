@@ -33,7 +33,8 @@ from itertools import product
 from typing import Any, Callable, Iterable, Sequence
 
 from ..parsers.expr import (
-    Add, Derivative, Differential, Expr, Func, Kron, Mul, Norm, Number, Symbol, Transpose, Zero, walk,
+    Add, Derivative, Differential, Expr, Func, Kron, Mul, Norm, Number, Symbol, SymbolKind, Transpose, Zero,
+    map_children, walk,
 )
 from .claims import Context
 from .evaluate import (
@@ -322,6 +323,126 @@ def _norms(a: Array) -> Array:
     return np.sqrt((a * a).sum(axis=(-2, -1)))
 
 
+# --- the other matrices of unstated size read as square ---------------------------------------
+
+SQUARE_READING = "matrices of unstated size read as square"
+
+
+def _square_reading(d: _Decision, key: str, readings: list[tuple[Readings, str | None]], prepared: Prepared,
+                    ctx: Context, seed: int, env_for: Callable[[str], ShapeEnv], probe: Probe, count: int,
+                    describe_sizes: Callable[[list[Instance]], str]) -> _Decision:
+    """A gradient that fails at the free sizes drawn (all different) is tried once more with every
+    size the document leaves open, other than the variable's own, equal to a size of the variable:
+    ∂ det(AXB)/∂X = det(AXB) X⁻ᵀ holds for square invertible A and B (the Matrix Cookbook's
+    reading, shapes unstated). The variable keeps its shape, so an identity true only for a square
+    variable (∂ log det(XᵀAX)/∂X = 2AX(XᵀAX)⁻¹) is not rescued; values never change, only sizes.
+    Returns ``d`` unchanged unless this reading holds.
+    """
+    try:
+        base = env_for(ctx.otimes or "kron")
+    except Unsupported:
+        return d
+    own = base.symbols.get(key)
+    if own is None or base.products:
+        return d
+    keep = {dim for dim in own if isinstance(dim, str)}
+    tied = {dim for shape in base.symbols.values() for dim in shape if isinstance(dim, str)}
+    if not any(n.startswith("#") and n not in keep for n in tied):
+        return d
+    for target in dict.fromkeys(dim for dim in own if dim != 1):  # never 1: that shrinks matrices to numbers
+        envs: dict[str, ShapeEnv] = {}
+
+        def squared(otimes: str, target: object = target, envs: dict[str, ShapeEnv] = envs) -> ShapeEnv:
+            if otimes not in envs:
+                env = _free_sizes_as(env_for(otimes), keep, target)
+                if env is None:
+                    raise Unsupported(Reason.NOT_SUPPORTED, "no square reading")
+                envs[otimes] = env
+            return envs[otimes]
+
+        labelled: list[tuple[Readings, str | None]] = [
+            (r, "; ".join(x for x in (label, SQUARE_READING) if x)) for r, label in readings]
+        try:
+            alt = _decide(labelled, _samplers(prepared, ctx, seed, squared), probe, count, describe_sizes)
+        except Unsupported:
+            continue
+        if alt.ok:
+            return alt
+    return d
+
+
+def _free_sizes_as(env: ShapeEnv, keep: set[str], target: object) -> ShapeEnv | None:
+    """``env`` with every free size (``#k``) outside ``keep`` replaced by ``target``."""
+    if env.products:
+        return None
+
+    def dim(d: object) -> object:
+        return target if isinstance(d, str) and d.startswith("#") and d not in keep else d
+
+    def shape(s: tuple[object, object]) -> tuple[object, object]:
+        return (dim(s[0]), dim(s[1]))
+
+    sizes = tuple(dict.fromkeys(d for n in env.size_names() if isinstance(d := dim(n), str)))
+    return dataclasses.replace(env, symbols={k: shape(v) for k, v in env.symbols.items()},
+                               nodes={k: shape(v) for k, v in env.nodes.items()}, sizes=sizes)
+
+
+# --- capital letters read as matrices ----------------------------------------------------------
+
+MATRIX_READING = "capital letters read as matrices"
+
+
+def _capitals_read_as_scalars(prepared: Prepared, env_for: Callable[[str], ShapeEnv], ctx: Context) -> frozenset[str]:
+    """Keys of undeclared capital-letter symbols that shape inference read as scalars.
+
+    Shape hints may read a capital as a number (``|L|`` hints a scalar, so ``|LB| = |L||B|`` with
+    L a number and B a matrix is false). A claim is wrong only if it is also wrong with every
+    capital a matrix, the convention of the notes this checks.
+    """
+    try:
+        readings = env_for(ctx.otimes or "kron").readings
+    except Unsupported:
+        return frozenset()
+    out = set()
+    for node in prepared.nodes:
+        if isinstance(node, Symbol) and node.kind == "unknown" and node.key not in ctx.shapes \
+                and readings.get(node.key) == "scalar" and node.name.lstrip("\\")[:1].isupper():
+            out.add(node.key)
+    return frozenset(out)
+
+
+def _as_kind(exprs: Sequence[Expr], keys: frozenset[str], kind: SymbolKind) -> tuple[Expr, ...]:
+    """``exprs`` with the symbols ``keys`` of unknown kind marked ``kind`` ("matrix", "vector")."""
+    def relabel(e: Expr) -> Expr:
+        if isinstance(e, Symbol):
+            return dataclasses.replace(e, kind=kind) if e.kind == "unknown" and e.key in keys else e
+        return map_children(e, relabel)
+    return tuple(relabel(e) for e in exprs)
+
+
+def _natural_variable(wrt: Symbol, prepared: Prepared, env_for: Callable[[str], ShapeEnv],
+                      ctx: Context) -> tuple[frozenset[str], SymbolKind] | None:
+    """``(keys, kind)`` to mark the variable as written (a capital a matrix, a lowercase letter a
+    vector) when the shapes read it as a number although it is not one by convention: a capital,
+    or a letter that only as a number makes ``f`` a matrix. None when the reading is already natural."""
+    try:
+        env = env_for(ctx.otimes or "kron")
+    except Unsupported:
+        return None
+    key = wrt.key
+    if wrt.kind != "unknown" or key in ctx.shapes or env.readings.get(key) != "scalar":
+        return None
+    capitals = _capitals_read_as_scalars(prepared, env_for, ctx)
+    if key in capitals:
+        return capitals, "matrix"
+    f = prepared.exprs[0]
+    if env.nodes.get(id(f)) not in (None, (1, 1)) and any(
+            isinstance(n, Transpose) and any(isinstance(m, Symbol) and m.key == key for m in walk(n.arg))
+            for n in walk(f)):
+        return frozenset({key}), "vector"
+    return None
+
+
 # --- gradients ----------------------------------------------------------------------------------
 
 def check_gradient(f: Expr, wrt: Expr, claimed: Expr, ctx: Context, layout: Layout = Layout.DENOMINATOR,
@@ -352,6 +473,37 @@ def check_gradient(f: Expr, wrt: Expr, claimed: Expr, ctx: Context, layout: Layo
     symmetric = bool({"symmetric", "spd"} & {a.lower() for a in ctx.assumptions.get(key, ())})
     probe = _gradient_probe(f, key, claimed, layout, symmetric)
     d = _decide(readings, _samplers(prepared, ctx, seed, env_for), probe, count, _sizes_text(key))
+    if not d.ok:
+        d = _square_reading(d, key, readings, prepared, ctx, seed, env_for, probe, count, _sizes_text(key))
+    if d.ok and (relabel := _natural_variable(wrt, prepared, env_for, ctx)) is not None:
+        natural = _as_kind((f, wrt, claimed), *relabel)
+        # verified only with the variable a number (d|Y|/dY = |Y|/Y; a vector x read as a scalar
+        # makes ½(x − c)ᵀB(x − c) a matrix whose derivative is (x − c)ᵀB): as written it must hold too
+        try:
+            alt = check_gradient(natural[0], natural[1], natural[2], ctx, layout, seed, count=count,
+                                 symmetrize=symmetrize)
+        except Unsupported as exc:
+            if relabel[1] == "vector":  # transposed, so a vector: as one the claim cannot be read
+                raise Unsupported(Reason.NOT_SUPPORTED, f"holds only with {key} read as a number; as the "
+                                                        f"vector it is written as: {exc.detail}", wrt.loc) from None
+            alt = None
+        if alt is not None and not alt.ok:
+            return alt
+    if not d.ok:
+        capitals = _capitals_read_as_scalars(prepared, env_for, ctx)
+        if capitals:
+            natural = _as_kind((f, wrt, claimed), capitals, "matrix")
+            try:
+                alt = check_gradient(natural[0], natural[1], natural[2], ctx, layout, seed, count=count,
+                                     symmetrize=symmetrize)
+            except Unsupported:
+                alt = None
+            if alt is not None and (alt.ok or alt.transpose_ok):
+                return dataclasses.replace(alt, reading="; ".join(x for x in (alt.reading, MATRIX_READING) if x))
+            if key in capitals:  # the variable X a number: a finding only if X as a matrix is wrong too
+                if alt is None:
+                    raise Unsupported(Reason.NOT_SUPPORTED, f"{key} could only be read as a scalar here", wrt.loc)
+                return alt
     holds_if = None
     if not d.ok and symmetrize:
         holds_if = _holds_if_symmetric(lambda: infer((f, wrt), ctx, otimes=ctx.otimes or "kron"), ctx,
@@ -366,18 +518,38 @@ def _gradient_env(f: Expr, wrt: Symbol, claimed: Expr, ctx: Context, layout: Lay
     shrinking a vector or matrix to size 1 does not count."""
     exprs = (f, claimed, wrt)
     other = Layout.NUMERATOR if layout is Layout.DENOMINATOR else Layout.DENOMINATOR
-    found: list[ShapeEnv] = []
+    chosen: ShapeEnv | None = None
     for lay in (layout, other):
         try:
             env = infer(exprs, ctx, pairs=((claimed, Derivative(f, wrt)),), layout=lay, otimes=otimes)
         except Unsupported:
             continue
-        if env.degenerate == 0:
+        if env.degenerate:
+            continue
+        if chosen is None:
+            chosen = env
+            if not _scalar_readings(env):
+                return env
+        elif _scalar_readings(env) < _scalar_readings(chosen):
+            # the stated layout fits only by reading vectors or matrices as numbers (x read as a
+            # scalar makes (x - a)^T A "right"): the other layout reads them as written
             return env
-        found.append(env)
+    if chosen is not None:
+        return chosen
     env = infer(exprs, ctx, otimes=otimes)  # raises if f or the claim is ill-shaped by itself
+    f_shape, x_shape = env.nodes.get(id(f)), env.nodes.get(id(wrt))
+    if f_shape is not None and x_shape is not None and not (
+            f_shape == (1, 1) or x_shape == (1, 1) or (f_shape[1] == 1 and x_shape[1] == 1)):
+        # f itself is no scalar (``E(X)`` read as the product E·X): the claim's shape is not to blame
+        raise Unsupported(Reason.NOT_SUPPORTED, f"{describe(f)} has shape {_fmt(env, f)}: its derivative by "
+                                                f"{wrt.key} ({_fmt(env, wrt)}) is not a gradient", f.loc)
     raise Unsupported(Reason.SHAPE, f"{describe(claimed)} has shape {_fmt(env, claimed)}, which cannot be the "
                                     f"derivative by {wrt.key} ({_fmt(env, wrt)}) in either layout", claimed.loc)
+
+
+def _scalar_readings(env: ShapeEnv) -> int:
+    """How many symbols of unstated kind the shapes read as numbers."""
+    return sum(1 for kind in env.readings.values() if kind == "scalar")
 
 
 def _fmt(env: ShapeEnv, e: Expr) -> str:
@@ -496,8 +668,13 @@ def check_equality(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, layout:
     ``S`` written as a bare ``dS`` somewhere in the claim, else ``variables``, else every symbol).
     A literal ``0`` side matches a zero matrix of any shape.
     """
+    factor_reading: tuple[Expr, Expr] | None = None
     if any(isinstance(n, Differential) for e in (lhs, rhs) for n in walk(e)) and "d" not in ctx.definitions:
-        lhs, rhs = _d_operator(lhs), _d_operator(rhs)
+        whole = _d_operator(lhs), _d_operator(rhs)
+        factor = _d_operator(lhs, whole=False), _d_operator(rhs, whole=False)
+        if factor != whole:
+            factor_reading = factor
+        lhs, rhs = whole
     # Variables stay themselves: the wrt of a derivative, and S of a bare dS (z in "dz").
     keep = [n.wrt.key for e in (lhs, rhs) for n in walk(e)
             if isinstance(n, Derivative) and isinstance(n.wrt, Symbol)]
@@ -530,6 +707,27 @@ def check_equality(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, layout:
     readings = reading_options(prepared.nodes, env_for(ctx.otimes or "kron"), ctx)
     probe = _equality_probe(lhs, rhs, layout, differentials, has_derivative)
     d = _decide(readings, _samplers(prepared, ctx, seed, env_for), probe, count, _sizes_text(None))
+    if not d.ok and factor_reading is not None:
+        # ``d\,x^T A x``: the d of the next factor only, (dx)ᵀAx, as the other terms of the sum read
+        try:
+            alt = check_equality(*factor_reading, ctx, seed, layout=layout, count=count, variables=variables,
+                                 symmetrize=symmetrize)
+        except Unsupported:
+            alt = None
+        if alt is not None and alt.ok:
+            return dataclasses.replace(alt, reading="; ".join(
+                x for x in (alt.reading, "a spaced d read as the differential of the next factor") if x))
+    if not d.ok:
+        capitals = _capitals_read_as_scalars(prepared, env_for, ctx)
+        if capitals:
+            natural = _as_kind((lhs, rhs), capitals, "matrix")
+            try:
+                alt = check_equality(natural[0], natural[1], ctx, seed, layout=layout, count=count,
+                                     variables=variables, symmetrize=symmetrize)
+            except Unsupported:
+                alt = None
+            if alt is not None and alt.ok:
+                return dataclasses.replace(alt, reading="; ".join(x for x in (alt.reading, MATRIX_READING) if x))
     holds_if = None
     if not d.ok and symmetrize:
         holds_if = _holds_if_symmetric(lambda: infer(exprs, ctx, layout=layout, otimes=ctx.otimes or "kron"), ctx,
@@ -580,16 +778,24 @@ def check_differential(lhs: Expr, rhs: Expr, ctx: Context, seed: int = 0, *, cou
     return check_equality(lhs, rhs, ctx, seed, count=count, variables=variables, symmetrize=symmetrize)
 
 
-def _d_operator(e: Expr) -> Expr:
+def _d_operator(e: Expr, whole: bool = True) -> Expr:
     """``d\\, e^{X}`` read as the symbol d times e^X: in a claim written with differentials, a
-    product that starts with a plain ``d`` is the differential of the rest."""
+    product that starts with a plain ``d`` is the differential of the rest (``whole``), or of
+    its next factor only (``d\\,x^T A x`` = (dx)ᵀAx; a transpose of a symbol is the transpose of its d)."""
     if isinstance(e, Mul) and len(e.args) >= 2:
         first = e.args[0]
         if isinstance(first, Symbol) and first.name == "d" and first.subscript is None and not first.bold:
-            rest = e.args[1] if len(e.args) == 2 else Mul(e.args[1:], loc=e.loc)
-            return Differential(rest, loc=e.loc)
+            if whole or len(e.args) == 2:
+                rest = e.args[1] if len(e.args) == 2 else Mul(e.args[1:], loc=e.loc)
+                return Differential(rest, loc=e.loc)
+            nxt = e.args[1]
+            if isinstance(nxt, Transpose) and isinstance(nxt.arg, Symbol):
+                head: Expr = Transpose(Differential(nxt.arg, loc=nxt.loc), loc=nxt.loc)
+            else:
+                head = Differential(nxt, loc=nxt.loc)
+            return Mul((head, *e.args[2:]), loc=e.loc)
     if isinstance(e, Add):
-        return dataclasses.replace(e, args=tuple(_d_operator(a) for a in e.args))
+        return dataclasses.replace(e, args=tuple(_d_operator(a, whole) for a in e.args))
     return e
 
 

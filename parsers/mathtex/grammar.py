@@ -272,7 +272,7 @@ class ExprParser(CalculusMixin, OperatorMixin, MatrixMixin):
         nxt = self.peek()
         if isinstance(base, Symbol) and nxt is not None and nxt.text == "(" and not nxt.gap and (
             base.name in N.FUNCTION_LETTERS or base.name in ("\\sigma", "\\phi") or base.name.endswith("'")
-        ):
+        ) and (not base.bold or base.name in ("f", "g", "h")):  # bold \mathbf{G}'(...) is Gᵀ(...)
             return Symbol(base.name + "'", base.kind, base.subscript, base.bold, loc=(base.loc[0], t.end), note=base.note)  # type: ignore[index]
         self.votes.append(("transpose", "'"))
         return Transpose(base, loc=(base.loc[0], t.end), note="'")  # type: ignore[index]
@@ -304,6 +304,8 @@ class ExprParser(CalculusMixin, OperatorMixin, MatrixMixin):
         if a >= b:
             raise self.fail("empty subscript", self.toks[a - 1])
         raw = SPACE_RE.sub("", self.raw(a, b))
+        if isinstance(base, Trace) and base.note == "\\langle" and _norm_sub(raw) in ("F", "Frob"):
+            return replace(base, loc=loc)  # \langle A, B\rangle_F: the Frobenius inner product, no index
         if grouped is None:
             if isinstance(base, Symbol) and base.subscript is None:
                 return Symbol(base.name, base.kind, raw, base.bold, loc=loc, note=base.note)
@@ -479,8 +481,10 @@ class ExprParser(CalculusMixin, OperatorMixin, MatrixMixin):
         self.i += 1
         if x == "I":
             return Identity(loc=loc)
-        if x == "J" and not (nxt is not None and nxt.text == "_"):
-            return Ones("matrix", loc=loc, note="J")  # a plain J (may be a Jacobian's name: see note)
+        # a plain J is the all-ones matrix (or a Jacobian's name: see note); J(\theta), J(X) is the
+        # cost function of machine-learning notes
+        if x == "J" and not (nxt is not None and (nxt.text == "_" or (nxt.text == "(" and not nxt.gap))):
+            return Ones("matrix", loc=loc, note="J")
         if x == "e" and nxt is not None and nxt.text == "^":
             return self.parse_exp_power(t)
         return Symbol(x, loc=loc)

@@ -243,7 +243,7 @@ UNICODE_GREEK: dict[str, str] = dict(
 OTHER_SYMBOLS = frozenset({"\\infty", "\\emptyset", "\\varnothing", "\\ell", "\\hbar", "\\imath", "\\jmath", "\\aleph"})
 
 FUNCTION_LETTERS = frozenset(
-    {"f", "g", "h", "p", "q", "u", "y", "F", "G", "L", "\\ell", "\\phi", "\\varphi", "\\psi", "\\Phi"}
+    {"f", "g", "h", "p", "q", "u", "y", "E", "F", "G", "J", "L", "\\ell", "\\phi", "\\varphi", "\\psi", "\\Phi"}
 )
 """Letters read as a function when written right before ``(``: ``f(x)``, ``g(X, Y)``, ``\\ell(w)``."""
 
