@@ -134,6 +134,8 @@ def symbol_key(expr: Expr) -> str | None:
     """The defining name of a left-hand side: ``f``, ``\\mathbf{D}`` → ``D``, ``f(X)`` → ``f``."""
     if isinstance(expr, Symbol):
         return expr.key
+    if isinstance(expr, Ones) and expr.kind == "matrix":
+        return "J"  # `J = ...` defines J (a cost, a Jacobian): it is then no all-ones matrix
     if isinstance(expr, Apply) and isinstance(expr.func, Symbol):
         return expr.func.key
     return None
@@ -215,7 +217,9 @@ def build_facts(
     facts.assumptions.sort(key=lambda item: item[0])
     facts.definitions.sort(key=lambda d: d.offset)
     facts.style = _dominant_style(list(styles))
-    facts.display_starts = sorted(m.span.start for m in doc.math if m.display)
+    continuing = {index for index, stmt, _ in statements if stmt.row == 0 and stmt.sides and stmt.sides[0] is None}
+    # a display that starts with `=` continues the claim before it: "where ..." after it still reaches back
+    facts.display_starts = sorted(m.span.start for m in doc.math if m.display and m.index not in continuing)
     return facts
 
 

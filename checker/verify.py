@@ -254,9 +254,11 @@ def _second_look(claim: Claim, verdict: Verdict, options: CheckOptions) -> Verdi
         readings.append((claim, dataclasses.replace(claim.context, shapes={}, recent_shapes=frozenset()),
                          "with shapes inferred from the claim itself"))
     named = {h.partition(":")[2] for h in claim.hints if h.startswith("symmetric:")}
-    if named and verdict.holds_if and "," not in verdict.holds_if:
-        # the passage is about symmetric matrices and the claim holds when its one matrix is
-        named |= {verdict.holds_if.removesuffix(" symmetric").strip()}
+    wrt = getattr(claim.variable, "key", None)
+    if named and verdict.holds_if and verdict.holds_if.removesuffix(" symmetric").strip() == wrt:
+        # a passage about symmetric matrices, and the claim holds for a symmetric variable: the
+        # structured derivative (d/dX for symmetric X), not a symmetry spread to other matrices
+        named |= {wrt}
     if named or "covariance" in claim.hints:
         ctx, names = _assume_symmetric(claim, named | ({"\\Sigma"} if "covariance" in claim.hints else set()))
         if names:
