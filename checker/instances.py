@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..parsers.expr import (
-    Apply, Derivative, Det, Div, Expr, Func, Identity, Inverse, Number, Ones, Power, Query, Symbol,
-    Transpose, Zero, map_children, walk,
+    Abs, Add, Apply, Derivative, Det, Div, Expr, Func, Identity, Inverse, Mul, Norm, Number, Ones, Power, Query,
+    Symbol, Transpose, Zero, map_children, walk,
 )
 from .claims import Context
 from .evaluate import ELEMENTWISE, DomainError, EvaluationError, Readings, evaluate, np
@@ -111,6 +111,9 @@ def prepare(exprs: Sequence[Expr], ctx: Context, keep: Iterable[str] = (), check
            for nodes in per_expr for n in nodes):
         out = tuple(_substitute(e, defs, keep, 0) for e in out)
         per_expr = [list(walk(e)) for e in out]
+    if any(isinstance(n, Abs) and _bold_vector_sum(n.arg) for nodes in per_expr for n in nodes):
+        out = tuple(_vector_lengths(e) for e in out)
+        per_expr = [list(walk(e)) for e in out]
     leaves = [n for nodes in per_expr for n in nodes if isinstance(n, (Identity, Ones, Zero, Query))]
     if len({id(n) for n in leaves}) != len(leaves):
         out = tuple(_copy(e) for e in out)
@@ -129,6 +132,28 @@ def prepare(exprs: Sequence[Expr], ctx: Context, keep: Iterable[str] = (), check
         expr_keys.append(frozenset(own))
     return Prepared(out, tuple(n for nodes in per_expr for n in nodes), tuple(keys), tuple(expr_keys),
                     tuple(n for n in leaves if not isinstance(n, Query)))
+
+
+def _vector_lengths(e: Expr) -> Expr:
+    """``|\\mathbf{x}|``, ``|\\mathbf{A}\\mathbf{x} - \\mathbf{b}|``: bars around a bold vector are its
+    Euclidean length (as notes write |x|² = xᵀx), not entrywise absolute values."""
+    e = map_children(e, _vector_lengths)
+    if isinstance(e, Abs) and _bold_vector_sum(e.arg):
+        return Norm(e.arg, None, loc=e.loc, note=e.note)
+    return e
+
+
+def _bold_vector_sum(e: Expr) -> bool:
+    """A bold lowercase vector, a product ending in one (``\\mathbf{A}\\mathbf{x}``, ``2\\mathbf{x}``; no
+    transposes, so not ``\\mathbf{a}^T\\mathbf{x}``), or a sum of those."""
+    if isinstance(e, Symbol):
+        return e.kind == "vector"
+    if isinstance(e, Mul) and e.args:
+        return _bold_vector_sum(e.args[-1]) and not any(
+            isinstance(a, Transpose) or (isinstance(a, Symbol) and a.kind == "vector") for a in e.args[:-1])
+    if isinstance(e, Add):
+        return all(_bold_vector_sum(a) for a in e.args)
+    return False
 
 
 def _substitute(e: Expr, defs: Mapping[str, Expr], keep: frozenset[str], depth: int) -> Expr:

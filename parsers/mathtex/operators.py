@@ -6,7 +6,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from ..expr import (
-    Abs, Add, Det, Diag, Div, Expr, Func, Inverse, MatrixLiteral, Mul, Norm, Number, Power, Symbol,
+    Abs, Det, Diag, Div, Expr, Func, Inverse, MatrixLiteral, Mul, Norm, Number, Power, Symbol,
     Trace, Transpose,
 )
 from . import notation as N
@@ -197,8 +197,6 @@ class OperatorMixin(Cursor):
         if close is None or close.text not in ABS_CLOSE:
             raise self.fail("unclosed |", t)
         self.i += 1
-        if _bold_vector_sum(inner):  # |\mathbf{x}|, |\mathbf{x} - \mathbf{y}|: the Euclidean length
-            return Norm(inner, None, loc=(t.start, close.end), note=t.text)
         return Abs(inner, loc=(t.start, close.end), note=t.text)
 
     def parse_norm(self, t: Tok) -> Expr:
@@ -221,17 +219,3 @@ class OperatorMixin(Cursor):
             self.i += 1
             end = close.end
         return Norm(inner, None, loc=(t.start, end), note="||" if double else t.text)
-
-
-def _bold_vector_sum(e: Expr) -> bool:
-    """A bold lowercase vector, a product ending in one (``\\mathbf{A}\\mathbf{x}``, ``2\\mathbf{x}``; no
-    transposes, so no ``\\mathbf{a}^T\\mathbf{x}``), or a sum of those: ``|·|`` of it is its length."""
-    if isinstance(e, Symbol):
-        return e.kind == "vector"
-    if isinstance(e, Mul) and e.args:
-        head = e.args[:-1]
-        return _bold_vector_sum(e.args[-1]) and not any(
-            isinstance(a, Transpose) or (isinstance(a, Symbol) and a.kind == "vector") for a in head)
-    if isinstance(e, Add):
-        return all(_bold_vector_sum(a) for a in e.args)
-    return False

@@ -356,8 +356,9 @@ class _Latex:
         simple = isinstance(a, (Symbol, Trace, Func, Det, Diag, Apply, Identity, Ones, Norm))
         if isinstance(a, (Transpose, Inverse, Power)) and isinstance(_script_base(a), Symbol):
             simple = True
-        if isinstance(a, Symbol) and (a.name == "e" or "^{" in a.name or a.name.endswith("'")):
-            simple = False
+        if isinstance(a, Symbol) and (a.name in ("e", "d", "\\delta", "\\partial") or "^{" in a.name
+                                      or a.name.endswith("'")):
+            simple = False  # d\delta\alpha would read back as d(d(alpha)): parenthesise operator letters
         if isinstance(a, Func) and a.note == "e^":
             simple = False
         if isinstance(a, (Trace, Func, Det, Diag, Norm)) and op == "d":
