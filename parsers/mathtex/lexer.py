@@ -198,7 +198,8 @@ def _moved(t: Tok, start: int, end: int) -> Tok:
     return m
 
 
-def _close_brace(toks: list[Tok], i: int) -> int:
+def find_close_brace(toks: list[Tok], i: int) -> int | None:
+    """Index of the ``}`` that closes the group opening at or after ``toks[i]``; None if unclosed."""
     depth = 0
     for j in range(i, len(toks)):
         x = toks[j].text
@@ -208,7 +209,12 @@ def _close_brace(toks: list[Tok], i: int) -> int:
             depth -= 1
             if depth == 0:
                 return j
-    return len(toks) - 1
+    return None
+
+
+def _close_brace(toks: list[Tok], i: int) -> int:
+    close = find_close_brace(toks, i)
+    return len(toks) - 1 if close is None else close
 
 
 # --- cleaning ---------------------------------------------------------------------------

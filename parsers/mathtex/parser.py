@@ -28,7 +28,7 @@ from ..expr import Expr, NotationStyle, ParseProblem, Query, Statement
 from . import MathParse
 from . import notation as N
 from .grammar import ExprParser, Fail, is_unparsed, match_groups, placeholder
-from .lexer import DEPTH, Tok, lex
+from .lexer import DEPTH, Tok, find_close_brace, lex
 
 __all__ = ["parse_statements", "is_unparsed"]
 
@@ -447,16 +447,8 @@ def _group(toks: list[Tok], k: int) -> tuple[int, int, int] | None:
         return None
     if toks[k].text != "{":
         return k, k + 1, k + 1
-    depth = 0
-    for j in range(k, len(toks)):
-        x = toks[j].text
-        if x == "{":
-            depth += 1
-        elif x == "}":
-            depth -= 1
-            if depth == 0:
-                return k + 1, j, j + 1
-    return None
+    close = find_close_brace(toks, k)
+    return None if close is None else (k + 1, close, close + 1)
 
 
 def _strip_trailing(toks: list[Tok]) -> list[Tok]:
